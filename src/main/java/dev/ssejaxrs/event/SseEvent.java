@@ -1,0 +1,295 @@
+package dev.ssejaxrs.event;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+import jakarta.json.bind.Jsonb;
+
+/**
+ * One Server-Sent Event: immutable, validated when built, and encoded to its exact wire bytes once.
+ *
+ * <p>Fields are written in the order comment, {@code id}, {@code event}, {@code data}, {@code retry}, then a blank
+ * line (as sse-starlette does). Multi-line data and comments are split on CRLF, CR and LF into one line each, so a
+ * client rebuilds the data exactly, a trailing newline included. Empty data is written as {@code data: } so that the
+ * client dispatches an event with empty data. Every field is optional: an event with only an {@code id} moves the
+ * client's last event id, one with only a comment is a keep-alive.
+ *
+ * <pre>{@code
+ * SseEvent.of("hello");                                     // data: hello
+ * SseEvent.json(Map.of("price", 42));                       // data: {"price":42}
+ * SseEvent.comment("ping");                                 // : ping
+ * SseEvent.builder().id("7").event("update").data("a\nb").retry(Duration.ofSeconds(3)).build();
+ * }</pre>
+ *
+ * <p>Invalid fields fail fast with an {@link IllegalArgumentException} that names the field: a CR or LF in
+ * {@code event} or {@code id} (they would let a caller inject fields), a NUL in {@code id} (clients ignore such an
+ * id), a negative {@code retry}.
+ *
+ * <p>Instances are thread-safe. The encoded bytes for a {@link LineSeparator} are computed on first use and shared
+ * by every later write, so an event broadcast to many subscribers is encoded once.
+ */
+public final class SseEvent {
+    private static final byte[] COMMENT = ": ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RETRY = "retry: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final String comment;
+    private final String id;
+    private final String event;
+    private final String data;
+    private final Duration retry;
+
+    /** The last encoding made; final fields inside make it safe to publish without a lock. */
+    private volatile Encoded encoded;
+
+    private SseEvent(Builder b) {
+        this.comment = b.comment;
+        this.id = b.id;
+        this.event = b.event;
+        this.data = b.data;
+        this.retry = b.retry;
+    }
+
+    /** An event carrying {@code data} (written as one {@code data:} line per line of it). */
+    public static SseEvent of(String data) {
+        return builder().data(data).build();
+    }
+
+    /** An event whose data is {@code value} serialised as compact JSON by JSON-B (non-ASCII kept as UTF-8). */
+    public static SseEvent json(Object value) {
+        return builder().data(JsonData.toJson(value)).build();
+    }
+
+    /** An event whose data is {@code value} serialised by the given JSON-B instance. */
+    public static SseEvent json(Object value, Jsonb jsonb) {
+        Objects.requireNonNull(jsonb, "jsonb");
+        return builder().data(JsonData.toJson(value, jsonb)).build();
+    }
+
+    /** A comment-only event ({@code : text}), which clients ignore: a keep-alive or a note for humans. */
+    public static SseEvent comment(String text) {
+        return builder().comment(text).build();
+    }
+
+    /** A new builder with no field set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this event's fields, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.comment = comment;
+        b.id = id;
+        b.event = event;
+        b.data = data;
+        b.retry = retry;
+        return b;
+    }
+
+    /** A copy of this event with the given id. */
+    public SseEvent withId(String newId) {
+        return toBuilder().id(newId).build();
+    }
+
+    /** The data, or {@code null} when the event has no {@code data} field. */
+    public String data() {
+        return data;
+    }
+
+    /** The event name, or {@code null} (clients then use {@code message}). */
+    public String event() {
+        return event;
+    }
+
+    /** The id, or {@code null}. */
+    public String id() {
+        return id;
+    }
+
+    /** The reconnection delay, or {@code null}. */
+    public Duration retry() {
+        return retry;
+    }
+
+    /** The comment, or {@code null}. */
+    public String comment() {
+        return comment;
+    }
+
+    /** The exact bytes of this event on the wire with the given line separator (a fresh copy). */
+    public byte[] encode(LineSeparator separator) {
+        byte[] bytes = encoded(separator);
+        return Arrays.copyOf(bytes, bytes.length);
+    }
+
+    /** Writes this event's exact bytes to {@code out}; the encoding is made once and reused. */
+    public void writeTo(OutputStream out, LineSeparator separator) throws IOException {
+        out.write(encoded(separator));
+    }
+
+    /** How many bytes {@link #writeTo} writes for the given line separator. */
+    public int encodedLength(LineSeparator separator) {
+        return encoded(separator).length;
+    }
+
+    private byte[] encoded(LineSeparator separator) {
+        Objects.requireNonNull(separator, "separator");
+        Encoded e = encoded;
+        if (e == null || e.separator != separator) {
+            e = new Encoded(separator, encode0(separator));
+            encoded = e;
+        }
+        return e.bytes;
+    }
+
+    private byte[] encode0(LineSeparator sep) {
+        ByteSink out = new ByteSink(64 + (data == null ? 0 : data.length() * 3 / 2));
+        if (comment != null) {
+            writeLines(out, COMMENT, comment, sep);
+        }
+        if (id != null) {
+            out.line(ID, id, sep);
+        }
+        if (event != null) {
+            out.line(EVENT, event, sep);
+        }
+        if (data != null) {
+            writeLines(out, DATA, data, sep);
+        }
+        if (retry != null) {
+            out.line(RETRY, Long.toString(retry.toMillis()), sep);
+        }
+        out.write(sep.bytes());
+        return out.toByteArray();
+    }
+
+    /** WHATWG: CRLF, a lone LF and a lone CR each end a line, so each of them starts a new field line here. */
+    private static void writeLines(ByteSink out, byte[] prefix, String value, LineSeparator sep) {
+        int start = 0;
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                out.line(prefix, value.substring(start, i), sep);
+                if (c == '\r' && i + 1 < n && value.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        out.line(prefix, value.substring(start), sep);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SseEvent e
+                && Objects.equals(comment, e.comment) && Objects.equals(id, e.id) && Objects.equals(event, e.event)
+                && Objects.equals(data, e.data) && Objects.equals(retry, e.retry);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(comment, id, event, data, retry);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("SseEvent{");
+        if (comment != null) {
+            sb.append("comment=").append(Quote.of(comment)).append(' ');
+        }
+        if (id != null) {
+            sb.append("id=").append(Quote.of(id)).append(' ');
+        }
+        if (event != null) {
+            sb.append("event=").append(Quote.of(event)).append(' ');
+        }
+        if (data != null) {
+            sb.append("data=").append(Quote.of(data)).append(' ');
+        }
+        if (retry != null) {
+            sb.append("retry=").append(retry.toMillis()).append("ms ");
+        }
+        return sb.append('}').toString().replace(" }", "}");
+    }
+
+    private record Encoded(LineSeparator separator, byte[] bytes) {
+    }
+
+    /**
+     * Builds an {@link SseEvent}. Each setter checks its value at once and throws an
+     * {@link IllegalArgumentException} naming the field. Not thread-safe; the built event is.
+     */
+    public static final class Builder {
+        private String comment;
+        private String id;
+        private String event;
+        private String data;
+        private Duration retry;
+
+        private Builder() {
+        }
+
+        /** The data; may contain line breaks of any kind; {@code null} removes it. */
+        public Builder data(String data) {
+            this.data = data;
+            return this;
+        }
+
+        /** The data as compact JSON, serialised by JSON-B. */
+        public Builder jsonData(Object value) {
+            this.data = JsonData.toJson(value);
+            return this;
+        }
+
+        /** The event name; must not contain CR or LF; {@code null} removes it. */
+        public Builder event(String name) {
+            if (name != null && (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0)) {
+                throw new IllegalArgumentException("event must not contain CR or LF: " + Quote.of(name));
+            }
+            this.event = name;
+            return this;
+        }
+
+        /** The id; must not contain CR, LF or NUL; {@code null} removes it, {@code ""} resets the client's. */
+        public Builder id(String id) {
+            if (id != null) {
+                if (id.indexOf('\r') >= 0 || id.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("id must not contain CR or LF: " + Quote.of(id));
+                }
+                if (id.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("id must not contain NUL: " + Quote.of(id));
+                }
+            }
+            this.id = id;
+            return this;
+        }
+
+        /** The reconnection delay the client should use, written in whole milliseconds; not negative. */
+        public Builder retry(Duration retry) {
+            if (retry != null && retry.isNegative()) {
+                throw new IllegalArgumentException("retry must not be negative: " + retry);
+            }
+            this.retry = retry;
+            return this;
+        }
+
+        /** A comment; may span several lines; {@code null} removes it. */
+        public Builder comment(String comment) {
+            this.comment = comment;
+            return this;
+        }
+
+        /** The event. */
+        public SseEvent build() {
+            return new SseEvent(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ssejaxrs.stream;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/** The bytes of the events one drain writes together; reused by its writer thread, so not thread-safe. */
+final class BatchBuffer extends OutputStream {
+    private static final ThreadLocal<BatchBuffer> PER_THREAD = ThreadLocal.withInitial(BatchBuffer::new);
+
+    private byte[] bytes = new byte[8192];
+    private int size;
+
+    /** The calling thread's buffer, emptied. */
+    static BatchBuffer forThisThread() {
+        BatchBuffer buffer = PER_THREAD.get();
+        buffer.size = 0;
+        return buffer;
+    }
+
+    @Override
+    public void write(int b) {
+        ensure(1);
+        bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, size, len);
+        size += len;
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}

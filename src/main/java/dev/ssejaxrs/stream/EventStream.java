@@ -1,0 +1,126 @@
+package dev.ssejaxrs.stream;
+
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.stream.Stream;
+
+import jakarta.ws.rs.sse.SseEventSink;
+
+/**
+ * A stream of Server-Sent Events for one client: a source of items plus the {@link StreamOptions} that govern
+ * pings, timeouts and shutdown. It is a plain value; nothing runs until a resource returns it or sends it to an
+ * {@link SseEventSink}.
+ *
+ * <p>Items may be {@link dev.ssejaxrs.event.SseEvent}s, {@code String}s (sent as data), {@code byte[]} (pre-encoded
+ * bytes written as they are) or any other object (sent as JSON data through JSON-B).
+ *
+ * <pre>{@code
+ * @GET @Path("/numbers") @Produces(MediaType.SERVER_SENT_EVENTS)
+ * public EventStream numbers() {
+ *     return EventStream.of(IntStream.rangeClosed(1, 5).mapToObj(Integer::toString));
+ * }
+ *
+ * @GET @Path("/prices") @Produces(MediaType.SERVER_SENT_EVENTS)
+ * public void prices(@Context SseEventSink sink) {
+ *     EventStream.of(priceFeed.publisher(), StreamOptions.builder().pingInterval(Duration.ofSeconds(5)).build())
+ *             .sendTo(sink);
+ * }
+ * }</pre>
+ *
+ * <p>The stream requests items from a {@link Flow.Publisher} only as earlier ones are written (a window of
+ * {@value StreamPump#WINDOW} items), so a slow client slows the publisher instead of filling memory. Iterators,
+ * iterables and {@code java.util.stream.Stream}s are read on a worker thread of the application, never on the
+ * request thread; a stream source is closed when the event stream ends. When the client goes away, the stream
+ * times out or the application stops, the subscription is cancelled.
+ */
+public final class EventStream {
+    private final Source source;
+    private final StreamOptions options;
+
+    private EventStream(Source source, StreamOptions options) {
+        this.source = source;
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** A stream of the items of {@code publisher}, with default options. */
+    public static EventStream of(Flow.Publisher<?> publisher) {
+        return of(publisher, StreamOptions.defaults());
+    }
+
+    /** A stream of the items of {@code publisher}. */
+    public static EventStream of(Flow.Publisher<?> publisher, StreamOptions options) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new EventStream(executor -> publisher, options);
+    }
+
+    /** A stream of the items of {@code iterator}, read on a worker thread (it may block). */
+    public static EventStream of(Iterator<?> iterator) {
+        return of(iterator, StreamOptions.defaults());
+    }
+
+    /** A stream of the items of {@code iterator}, read on a worker thread (it may block). */
+    public static EventStream of(Iterator<?> iterator, StreamOptions options) {
+        Objects.requireNonNull(iterator, "iterator");
+        return new EventStream(executor -> new IteratorPublisher(iterator, null, executor), options);
+    }
+
+    /** A stream of the items of {@code iterable}, read on a worker thread (it may block). */
+    public static EventStream of(Iterable<?> iterable, StreamOptions options) {
+        Objects.requireNonNull(iterable, "iterable");
+        return new EventStream(executor -> new IteratorPublisher(iterable.iterator(), null, executor), options);
+    }
+
+    /** A stream of the items of {@code iterable}, read on a worker thread (it may block). */
+    public static EventStream of(Iterable<?> iterable) {
+        return of(iterable, StreamOptions.defaults());
+    }
+
+    /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
+    public static EventStream of(Stream<?> stream) {
+        return of(stream, StreamOptions.defaults());
+    }
+
+    /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
+    public static EventStream of(Stream<?> stream, StreamOptions options) {
+        Objects.requireNonNull(stream, "stream");
+        return new EventStream(executor -> new IteratorPublisher(stream.iterator(), stream, executor), options);
+    }
+
+    /** The same source with other options. */
+    public EventStream withOptions(StreamOptions newOptions) {
+        return new EventStream(source, newOptions);
+    }
+
+    /** The options of this stream. */
+    public StreamOptions options() {
+        return options;
+    }
+
+    /**
+     * Streams onto a sink that Jersey injected ({@code @Context SseEventSink sink}) and returns at once. The sink
+     * belongs to this stream from now on: do not send to it or close it yourself. The response headers are sent
+     * now, before the first event. {@link StreamOptions#status()} is not used on this route (the status is 200).
+     *
+     * @return completes when the response headers have been written
+     */
+    public CompletionStage<?> sendTo(SseEventSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        StreamStart start = new StreamStart(this, sink, true);
+        CompletionStage<?> sent = sink.send(start);
+        start.handedOver(); // Jersey wrote and flushed the start chunk inside send()
+        return sent;
+    }
+
+    Flow.Publisher<?> publisher(Executor blockingExecutor) {
+        return source.publisher(blockingExecutor);
+    }
+
+    /** Where the items come from; iterator sources need the application's blocking executor. */
+    @FunctionalInterface
+    interface Source {
+        Flow.Publisher<?> publisher(Executor blockingExecutor);
+    }
+}

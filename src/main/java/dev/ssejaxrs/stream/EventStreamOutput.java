@@ -1,0 +1,38 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+
+import org.glassfish.jersey.server.ChunkedOutput;
+
+/**
+ * The response entity that replaces a returned {@link EventStream}: Jersey keeps a response open while its entity
+ * is a {@link ChunkedOutput}. It carries only the {@link StreamStart} chunk (with no delimiter after it); the
+ * stream then writes to the connection directly and closes this output at its end.
+ */
+final class EventStreamOutput extends ChunkedOutput<Object> {
+    private final StreamStart start;
+    private boolean handedOver;
+
+    EventStreamOutput(EventStream stream) {
+        super(Object.class, new byte[0]);
+        this.start = new StreamStart(stream, this, false);
+    }
+
+    /** Queues the start chunk; Jersey writes it when the response is committed. */
+    void begin() throws IOException {
+        write(start);
+    }
+
+    @Override
+    protected void flushQueue() throws IOException {
+        super.flushQueue();
+        boolean first;
+        synchronized (this) {
+            first = !handedOver && start.isWritten();
+            handedOver |= first;
+        }
+        if (first) {
+            start.handedOver();
+        }
+    }
+}

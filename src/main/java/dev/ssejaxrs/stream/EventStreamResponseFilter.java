@@ -1,0 +1,62 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+import java.util.concurrent.Flow;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+/**
+ * Turns a returned {@link EventStream} (or a {@link Flow.Publisher} produced as {@code text/event-stream}) into an
+ * open streaming response, and gives every event-stream response its headers: one
+ * {@code Content-Type: text/event-stream;charset=UTF-8}, {@code Cache-Control: no-store} unless the application
+ * set one, {@code X-Accel-Buffering: no} (nginx must not buffer), and no {@code Content-Encoding} (a compressed
+ * stream is held back by the compressor) and no {@code Connection} header (hop-by-hop; the container decides).
+ *
+ * <p>Response filters run in descending priority; this one runs after Jersey's {@code EncodingFilter}
+ * ({@link Priorities#HEADER_DECORATOR}) so that it can undo its {@code Content-Encoding}.
+ */
+@Priority(Priorities.HEADER_DECORATOR - 100)
+final class EventStreamResponseFilter implements ContainerResponseFilter {
+    static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) throws IOException {
+        Object entity = response.getEntity();
+        EventStream stream = null;
+        if (entity instanceof EventStream returned) {
+            stream = returned;
+        } else if (entity instanceof Flow.Publisher<?> publisher && isEventStream(response.getMediaType())) {
+            stream = EventStream.of(publisher);
+        }
+        if (stream == null && !isEventStream(response.getMediaType())) {
+            return;
+        }
+        MultivaluedMap<String, Object> headers = response.getHeaders();
+        if (stream != null) {
+            EventStreamOutput output = new EventStreamOutput(stream);
+            output.begin();
+            response.setEntity(output, response.getEntityAnnotations(), MediaType.SERVER_SENT_EVENTS_TYPE);
+            response.setStatus(stream.options().status());
+            stream.options().headers().forEach(headers::putSingle);
+        }
+        headers.putSingle(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+        if (!headers.containsKey(HttpHeaders.CACHE_CONTROL)) {
+            headers.putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+        headers.putSingle("X-Accel-Buffering", "no");
+        headers.remove(HttpHeaders.CONTENT_ENCODING);
+        headers.remove("Connection");
+    }
+
+    private static boolean isEventStream(MediaType type) {
+        return type != null && MediaType.SERVER_SENT_EVENTS_TYPE.isCompatible(type) && !type.isWildcardType()
+                && !type.isWildcardSubtype();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ssejaxrs.stream;
+
+import java.io.OutputStream;
+
+import org.glassfish.grizzly.CloseListener;
+import org.glassfish.grizzly.Closeable;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.ICloseType;
+import org.glassfish.grizzly.WriteHandler;
+import org.glassfish.grizzly.http.io.OutputBuffer;
+import org.glassfish.grizzly.http.server.Request;
+
+/**
+ * A stream's connection on Grizzly: writes never wait for the client, because the stream writes only after
+ * {@link OutputBuffer#canWrite()} and is called back when the connection drains; a client that closes its
+ * connection is noticed at once through a close listener, even on an idle stream.
+ */
+final class GrizzlyConnection extends JerseyConnection {
+    private final OutputBuffer buffer;
+    private final Connection<?> connection;
+    private volatile CloseListener<Closeable, ICloseType> closeListener;
+
+    GrizzlyConnection(OutputStream out, AutoCloseable response, Request request) {
+        super(out, response);
+        this.buffer = request.getResponse().getOutputBuffer();
+        this.connection = request.getContext().getConnection();
+    }
+
+    Connection<?> grizzlyConnection() {
+        return connection;
+    }
+
+    @Override
+    public boolean isReady() {
+        return buffer.canWrite();
+    }
+
+    @Override
+    public void whenReady(Runnable task) {
+        buffer.notifyCanWrite(new WriteHandler() {
+            @Override
+            public void onWritePossible() {
+                task.run();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                task.run(); // the next write fails and ends the stream
+            }
+        });
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void onClientGone(Runnable task) {
+        CloseListener<Closeable, ICloseType> listener = (closeable, type) -> task.run();
+        closeListener = listener;
+        ((Connection) connection).addCloseListener(listener);
+        if (!connection.isOpen()) {
+            task.run();
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void end() {
+        CloseListener<Closeable, ICloseType> listener = closeListener;
+        if (listener != null) {
+            ((Connection) connection).removeCloseListener(listener); // the connection may serve other requests
+        }
+        super.end();
+    }
+
+    @Override
+    public void abort() {
+        connection.closeSilently();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ssejaxrs.stream;
+
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.glassfish.grizzly.GracefulShutdownListener;
+import org.glassfish.grizzly.ShutdownContext;
+import org.glassfish.grizzly.Transport;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.jersey.internal.inject.InjectionManager;
+
+/**
+ * Grizzly-specific help for one application, loaded only when Grizzly's HTTP server is on the classpath: makes
+ * {@link GrizzlyConnection}s, and joins each Grizzly transport's graceful shutdown so that
+ * {@code HttpServer.shutdown(grace)} ends the open streams instead of waiting for them.
+ */
+final class GrizzlySupport {
+    private static final System.Logger LOG = System.getLogger(GrizzlySupport.class.getName());
+
+    private final SseRuntime runtime;
+    private final Set<Transport> joinedTransports = ConcurrentHashMap.newKeySet();
+
+    GrizzlySupport(SseRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
+    StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
+        Request request;
+        try {
+            request = injectionManager.getInstance(Request.class);
+        } catch (RuntimeException notGrizzly) {
+            return null;
+        }
+        if (request == null) {
+            return null;
+        }
+        GrizzlyConnection connection = new GrizzlyConnection(out, response, request);
+        Transport transport = connection.grizzlyConnection().getTransport();
+        if (joinedTransports.add(transport)) {
+            transport.addShutdownListener(new GracefulShutdownListener() {
+                @Override
+                public void shutdownRequested(ShutdownContext context) {
+                    Thread stopper = new Thread(() -> {
+                        try {
+                            runtime.shutdown();
+                        } finally {
+                            context.ready();
+                        }
+                    }, "sse-jaxrs-shutdown");
+                    stopper.setDaemon(true);
+                    stopper.start();
+                }
+
+                @Override
+                public void shutdownForced() {
+                    runtime.shutdown();
+                }
+            });
+            LOG.log(Level.DEBUG, "joined the graceful shutdown of {0}", transport);
+        }
+        return connection;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+
+/**
+ * A stream's connection on any Jersey container: blocking writes to the response stream, ended by closing
+ * Jersey's chunked output. Such a container cannot report writability or an idle disconnect, so a client that
+ * leaves is noticed by the next failed write (a ping at the latest) and a frozen one by the send timeout.
+ */
+class JerseyConnection implements StreamConnection {
+    private static final System.Logger LOG = System.getLogger(JerseyConnection.class.getName());
+
+    private final OutputStream out;
+    private final AutoCloseable response;
+
+    JerseyConnection(OutputStream out, AutoCloseable response) {
+        this.out = out;
+        this.response = response;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    @Override
+    public void whenReady(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void onClientGone(Runnable task) {
+        // not observable without a write on a generic container
+    }
+
+    @Override
+    public void end() {
+        try {
+            response.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "ending an event stream response failed (the client is gone)", e);
+        }
+    }
+
+    @Override
+    public void abort() {
+        end();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+
+/**
+ * The container side of one open event stream: where the bytes go and how the container reports writability and
+ * disconnects. Only the stream's drain task writes, flushes and ends; {@link #abort()} and the registration methods
+ * may be called from any thread.
+ */
+interface StreamConnection {
+
+    /** Writes bytes (a whole batch of events); only called after {@link #isReady()} answered {@code true}. */
+    void write(byte[] bytes, int offset, int length) throws IOException;
+
+    /** Sends what was written to the client. */
+    void flush() throws IOException;
+
+    /** Whether a write and a flush now complete without waiting for the client. */
+    boolean isReady();
+
+    /** Runs {@code task} once, when {@link #isReady()} would answer {@code true} again (or the connection failed). */
+    void whenReady(Runnable task);
+
+    /** Runs {@code task} when the client closes the connection, if the container can tell while idle. */
+    void onClientGone(Runnable task);
+
+    /** Ends the response: a clean end (terminating chunk) when the connection is healthy; releases the request. */
+    void end();
+
+    /** Drops the connection now, unblocking a write that waits for a client that does not read. */
+    void abort();
+}

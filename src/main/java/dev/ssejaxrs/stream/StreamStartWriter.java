@@ -1,0 +1,58 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+
+import org.glassfish.jersey.internal.inject.InjectionManager;
+
+import dev.ssejaxrs.event.LineSeparator;
+
+/**
+ * Opens an event stream when Jersey writes its {@link StreamStart} chunk: Jersey has committed the response, so
+ * this captures the response stream (and, on Grizzly, the connection) and hands the stream to the
+ * {@link SseRuntime}. Runs inside the request scope, on the thread that commits the response.
+ */
+final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
+    /** On the sink route Jersey appends a line feed to the chunk: with it, this makes an empty comment line. */
+    private static final byte[] COMMENT_BEFORE_LF = ":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMENT_BEFORE_CRLF = ":\r".getBytes(StandardCharsets.US_ASCII);
+
+    private final SseRuntime runtime;
+    private final InjectionManager injectionManager;
+    private final GrizzlySupport grizzly;
+
+    StreamStartWriter(SseRuntime runtime, InjectionManager injectionManager, GrizzlySupport grizzly) {
+        this.runtime = runtime;
+        this.injectionManager = injectionManager;
+        this.grizzly = grizzly;
+    }
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return type == StreamStart.class;
+    }
+
+    @Override
+    public void writeTo(StreamStart start, Class<?> type, Type genericType, Annotation[] annotations,
+            MediaType mediaType, MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
+        if (start.jerseyAddsLineFeed) {
+            boolean lf = start.stream.options().lineSeparator() == LineSeparator.LF;
+            out.write(lf ? COMMENT_BEFORE_LF : COMMENT_BEFORE_CRLF);
+        }
+        StreamConnection connection = null;
+        if (grizzly != null && injectionManager != null) {
+            connection = grizzly.connect(injectionManager, out, start.output);
+        }
+        if (connection == null) {
+            connection = new JerseyConnection(out, start.output);
+        }
+        start.written(runtime, connection);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.ssejaxrs.stream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP/1.1 client on a plain socket that shows exactly what the server sent: the status line, the raw header
+ * lines, and the body bytes after chunked decoding. Reads block with a deadline.
+ */
+final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final Map<String, java.util.List<String>> headers = new LinkedHashMap<>();
+    private String statusLine;
+    private boolean chunked;
+    private boolean ended;
+    private long contentLeft = -1;
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+    }
+
+    static RawClient get(int port, String pathAndQuery, String... headerLines) {
+        return request(port, "GET", pathAndQuery, null, 0, headerLines);
+    }
+
+    static RawClient request(int port, String method, String pathAndQuery, String bodyText, int receiveBuffer,
+            String... headerLines) {
+        try {
+            Socket socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            StringBuilder req = new StringBuilder(method + " " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (String h : headerLines) {
+                req.append(h).append("\r\n");
+            }
+            byte[] payload = bodyText == null ? new byte[0] : bodyText.getBytes(StandardCharsets.UTF_8);
+            if (bodyText != null) {
+                req.append("Content-Length: ").append(payload.length).append("\r\n");
+            }
+            req.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(payload);
+            out.flush();
+            RawClient client = new RawClient(socket);
+            client.readHead(Duration.ofSeconds(10));
+            return client;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int status() {
+        return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+
+    /** All values of a header (name case-insensitive), in order. */
+    java.util.List<String> headers(String name) {
+        return headers.getOrDefault(name.toLowerCase(Locale.ROOT), java.util.List.of());
+    }
+
+    String header(String name) {
+        java.util.List<String> values = headers(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The decoded body so far. */
+    String body() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    byte[] bodyBytes() {
+        return body.toByteArray();
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** Reads until the decoded body contains {@code text}; fails with what arrived when the time is up. */
+    String readUntil(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!body().contains(text)) {
+            if (ended || !readSome(deadline)) {
+                throw new AssertionError("did not receive " + show(text) + " within " + timeout + (ended
+                        ? " (stream ended)" : "") + "; received: " + show(body()));
+            }
+        }
+        return body();
+    }
+
+    /** Reads until the response ends cleanly (terminating chunk); fails when the time is up. */
+    String readToEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended) {
+            if (!readSome(deadline)) {
+                throw new AssertionError("stream did not end within " + timeout + "; received: " + show(body()));
+            }
+        }
+        return body();
+    }
+
+    /** Reads for {@code duration}; returns whether the connection ended (EOF or last chunk). */
+    boolean readFor(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (!ended && readSome(deadline)) {
+            // keep reading
+        }
+        return ended;
+    }
+
+    /** Whether the server dropped the connection (EOF) before the deadline. */
+    boolean awaitEof(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                try {
+                    if (in.read() < 0) {
+                        return true;
+                    }
+                } catch (SocketTimeoutException e) {
+                    return false;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
+    }
+
+    static String show(String s) {
+        return "\"" + s.replace("\r", "\\r").replace("\n", "\\n") + "\"";
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.setSoLinger(true, 0); // reset, like a browser tab that goes away
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private void readHead(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        statusLine = readLine();
+        String line;
+        while (!(line = readLine()).isEmpty()) {
+            int colon = line.indexOf(':');
+            headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    k -> new java.util.ArrayList<>()).add(line.substring(colon + 1).trim());
+        }
+        chunked = "chunked".equalsIgnoreCase(header("transfer-encoding"));
+        if (!chunked) {
+            String length = header("content-length");
+            contentLeft = length == null ? -1 : Long.parseLong(length);
+            ended = contentLeft == 0;
+        }
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("connection closed in a header line: " + sb);
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Reads one piece of the body; false when the deadline passed or the connection ended. */
+    private boolean readSome(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            if (chunked) {
+                String sizeLine = readLine();
+                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (size == 0) {
+                    readLine();
+                    ended = true;
+                    return true;
+                }
+                body.write(in.readNBytes(size));
+                readLine();
+            } else {
+                byte[] buf = new byte[8192];
+                int n = in.read(buf, 0, contentLeft < 0 ? buf.length : (int) Math.min(buf.length, contentLeft));
+                if (n < 0) {
+                    ended = true;
+                    return false;
+                }
+                body.write(buf, 0, n);
+                if (contentLeft > 0 && (contentLeft -= n) == 0) {
+                    ended = true;
+                }
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

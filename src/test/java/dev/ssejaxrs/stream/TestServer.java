@@ -1,0 +1,63 @@
+package dev.ssejaxrs.stream;
+
+import java.io.IOException;
+import java.net.URI;
+
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+
+/** A real Grizzly server on a free loopback port running one Jersey application, for tests. */
+final class TestServer implements AutoCloseable {
+    private final HttpServer server;
+    private final GrizzlyHttpContainer container;
+    final int port;
+
+    private TestServer(ResourceConfig app) throws IOException {
+        container = new org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider()
+                .createContainer(GrizzlyHttpContainer.class, app);
+        server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), container, false,
+                null, false);
+        server.start();
+        port = server.getListener("grizzly").getPort();
+    }
+
+    static TestServer start(ResourceConfig app) {
+        try {
+            return new TestServer(app);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TestServer start(Object... resources) {
+        ResourceConfig app = new ResourceConfig();
+        for (Object r : resources) {
+            if (r instanceof Class<?> c) {
+                app.register(c);
+            } else {
+                app.register(r);
+            }
+        }
+        return start(app);
+    }
+
+    /** The application's event-stream runtime. */
+    SseRuntime runtime() {
+        return container.getApplicationHandler().getInjectionManager().getInstance(SseRuntime.class);
+    }
+
+    RawClient get(String pathAndQuery, String... headerLines) {
+        return RawClient.get(port, pathAndQuery, headerLines);
+    }
+
+    HttpServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}

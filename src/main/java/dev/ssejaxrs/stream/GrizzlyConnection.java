@@ -1,11 +1,13 @@
 package dev.ssejaxrs.stream;
 
+import java.io.IOException;
 import java.io.OutputStream;
 
 import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ICloseType;
+import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.io.OutputBuffer;
 import org.glassfish.grizzly.http.server.Request;
@@ -13,7 +15,8 @@ import org.glassfish.grizzly.http.server.Request;
 /**
  * A stream's connection on Grizzly: writes never wait for the client, because the stream writes only after
  * {@link OutputBuffer#canWrite()} and is called back when the connection drains; a client that closes its
- * connection is noticed at once through a close listener, even on an idle stream.
+ * connection is noticed at once through a close listener, even on an idle stream (the connection is read again
+ * while the response streams, so the end of input shows).
  */
 final class GrizzlyConnection extends JerseyConnection {
     private final OutputBuffer buffer;
@@ -56,6 +59,14 @@ final class GrizzlyConnection extends JerseyConnection {
         CloseListener<Closeable, ICloseType> listener = (closeable, type) -> task.run();
         closeListener = listener;
         ((Connection) connection).addCloseListener(listener);
+        try {
+            // A suspended request leaves the connection's read interest off, so Grizzly would not see the client
+            // close an idle stream; reading again lets it notice the end of input at once.
+            connection.enableIOEvent(IOEvent.READ);
+        } catch (IOException e) {
+            task.run();
+            return;
+        }
         if (!connection.isOpen()) {
             task.run();
         }

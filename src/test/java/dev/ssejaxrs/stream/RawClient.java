@@ -105,6 +105,25 @@ final class RawClient implements AutoCloseable {
         return body();
     }
 
+    /** Reads until at least {@code count} body bytes arrived; fails when the time is up. */
+    void readAtLeast(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (body.size() < count) {
+            if (ended || !readSome(deadline)) {
+                throw new AssertionError("received only " + body.size() + " of " + count + " bytes");
+            }
+        }
+    }
+
+    /** Closes the connection with a FIN, as a client that finished politely. */
+    void closeGracefully() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
     /** Reads until the response ends cleanly (terminating chunk); fails when the time is up. */
     String readToEnd(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

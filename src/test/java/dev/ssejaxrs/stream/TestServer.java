@@ -14,18 +14,26 @@ final class TestServer implements AutoCloseable {
     private final GrizzlyHttpContainer container;
     final int port;
 
-    private TestServer(ResourceConfig app) throws IOException {
+    private TestServer(ResourceConfig app, int sendBuffer) throws IOException {
         container = new org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider()
                 .createContainer(GrizzlyHttpContainer.class, app);
         server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), container, false,
                 null, false);
+        if (sendBuffer > 0) {
+            server.getListener("grizzly").getTransport().setWriteBufferSize(sendBuffer);
+        }
         server.start();
         port = server.getListener("grizzly").getPort();
     }
 
     static TestServer start(ResourceConfig app) {
+        return start(app, 0);
+    }
+
+    /** A server whose sockets have a small send buffer, so that a client that does not read blocks it soon. */
+    static TestServer start(ResourceConfig app, int sendBuffer) {
         try {
-            return new TestServer(app);
+            return new TestServer(app, sendBuffer);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -81,6 +81,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
     /** Ends a stream opened after shutdown began. */
     void refuse() {
         closeReason.set(CloseReason.SHUTDOWN);
+        released = true;
         connection.end();
         notifyClosed(CloseReason.SHUTDOWN);
     }
@@ -187,7 +188,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
     }
 
     private void notifyClosed(CloseReason reason) {
-        runtime.closed(this);
         try {
             options.onClose().accept(reason);
         } catch (RuntimeException e) {
@@ -348,6 +348,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
             released = true;
             pending.clear();
             connection.end();
+            runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
         }
     }
 

@@ -1,0 +1,73 @@
+package dev.ssejaxrs.stream;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.concurrent.Flow;
+
+import org.reactivestreams.tck.TestEnvironment;
+import org.reactivestreams.tck.flow.FlowSubscriberBlackboxVerification;
+import org.testng.annotations.AfterClass;
+
+/**
+ * The Reactive Streams TCK's subscriber rules, checked against the stream's subscriber writing to an in-memory
+ * connection. (Run by the TestNG engine on the JUnit Platform.)
+ */
+public class StreamPumpTckTest extends FlowSubscriberBlackboxVerification<Object> {
+    private final SseRuntime runtime = new SseRuntime();
+
+    public StreamPumpTckTest() {
+        super(new TestEnvironment(500));
+    }
+
+    @Override
+    public Flow.Subscriber<Object> createFlowSubscriber() {
+        StreamOptions options = StreamOptions.builder().pingInterval(Duration.ZERO).build();
+        return new StreamPump(runtime, options, new MemoryConnection());
+    }
+
+    @Override
+    public Object createElement(int element) {
+        return "element " + element;
+    }
+
+    @AfterClass
+    public void stopRuntime() {
+        runtime.shutdown();
+    }
+
+    /** A connection that is always writable and keeps what was written. */
+    private static final class MemoryConnection implements StreamConnection {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void whenReady(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void onClientGone(Runnable task) {
+        }
+
+        @Override
+        public void end() {
+        }
+
+        @Override
+        public void abort() {
+        }
+    }
+}

@@ -7,13 +7,20 @@ import java.util.Arrays;
 final class BatchBuffer extends OutputStream {
     private static final ThreadLocal<BatchBuffer> PER_THREAD = ThreadLocal.withInitial(BatchBuffer::new);
 
-    private byte[] bytes = new byte[8192];
+    private static final int INITIAL = 8192;
+    /** A buffer that grew past this for one huge event does not keep the memory. */
+    private static final int KEPT = 1 << 20;
+
+    private byte[] bytes = new byte[INITIAL];
     private int size;
 
     /** The calling thread's buffer, emptied. */
     static BatchBuffer forThisThread() {
         BatchBuffer buffer = PER_THREAD.get();
         buffer.size = 0;
+        if (buffer.bytes.length > KEPT) {
+            buffer.bytes = new byte[INITIAL];
+        }
         return buffer;
     }
 

@@ -53,6 +53,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
     private volatile ScheduledFuture<?> graceTimer;
 
     // Owned by the drain task.
+    private int itemsInBatch;
     private int writtenSinceRequest;
     private boolean released;
 
@@ -241,6 +242,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 connection.flush();
             }
             waitingSince = 0;
+            requestMore(itemsInBatch); // only now: the items are written, not just queued
             if (terminal != null) {
                 close(terminalReason(terminal), false);
             }
@@ -275,7 +277,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 }
             }
         }
-        requestMore(items);
+        itemsInBatch = items;
         return terminal;
     }
 

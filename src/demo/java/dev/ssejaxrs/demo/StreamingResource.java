@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
@@ -67,14 +70,22 @@ public final class StreamingResource {
     @GET
     @Path("endless")
     public EventStream endless() {
+        SubmissionPublisher<String> numbers = new SubmissionPublisher<>(Runnable::run, 256);
         AtomicLong sent = new AtomicLong();
-        StreamOptions options = StreamOptions.builder()
-                .onClose(reason -> LOG.log(Level.INFO, "/endless ended ({0}) after {1} events", reason, sent.get()))
-                .build();
-        return EventStream.of(new Ticker(clock, Duration.ofMillis(200), -1, i -> {
-            sent.set(i);
-            return Long.toString(i);
-        }, Duration.ZERO, () -> LOG.log(Level.INFO, "/endless: client gone, producer stopped")), options);
+        ScheduledFuture<?> producer = clock.scheduleAtFixedRate(
+                () -> {
+                    if (numbers.hasSubscribers()) { // starts counting once the stream has subscribed
+                        numbers.offer(Long.toString(sent.incrementAndGet()), (subscriber, dropped) -> false);
+                    }
+                },
+                0, 200, TimeUnit.MILLISECONDS);
+        return EventStream.of(numbers, StreamOptions.builder()
+                .onClose(reason -> {
+                    producer.cancel(false); // the client is gone: stop producing
+                    numbers.close();
+                    LOG.log(Level.INFO, "/endless ended ({0}) after {1} events", reason, sent.get());
+                })
+                .build());
     }
 
     /** {@code GET /echo?data=&event=&id=&retry=&comment=}: exactly one event made of the parameters. */

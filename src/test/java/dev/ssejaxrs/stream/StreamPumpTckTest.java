@@ -22,7 +22,7 @@ public class StreamPumpTckTest extends FlowSubscriberBlackboxVerification<Object
     @Override
     public Flow.Subscriber<Object> createFlowSubscriber() {
         StreamOptions options = StreamOptions.builder().pingInterval(Duration.ZERO).build();
-        return new StreamPump(runtime, options, new MemoryConnection());
+        return new StreamPump(runtime, options, new JerseyConnection(new ByteArrayOutputStream(), () -> { }));
     }
 
     @Override
@@ -33,41 +33,5 @@ public class StreamPumpTckTest extends FlowSubscriberBlackboxVerification<Object
     @AfterClass
     public void stopRuntime() {
         runtime.shutdown();
-    }
-
-    /** A connection that is always writable and keeps what was written. */
-    private static final class MemoryConnection implements StreamConnection {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            out.write(bytes, offset, length);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void whenReady(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void onClientGone(Runnable task) {
-        }
-
-        @Override
-        public void end() {
-        }
-
-        @Override
-        public void abort() {
-        }
     }
 }

@@ -166,8 +166,8 @@ final class StreamPump implements Flow.Subscriber<Object> {
     }
 
     /**
-     * Ends the stream for {@code reason} unless it already ended: stops pings, cancels the publisher, runs the
-     * close callback, and lets the drain release the connection. {@code abort} drops the connection at once.
+     * Ends the stream for {@code reason} unless it already ended: stops pings, cancels the publisher, and lets the
+     * drain end the response and then run the close callback. {@code abort} drops the connection at once.
      */
     void close(CloseReason reason, boolean abort) {
         if (!closeReason.compareAndSet(null, reason)) {
@@ -184,8 +184,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
         if (abort) {
             connection.abort();
         }
-        notifyClosed(reason);
-        signal();
+        signal(); // the drain ends the response, then runs the callback
     }
 
     private void notifyClosed(CloseReason reason) {
@@ -351,6 +350,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
             pending.clear();
             connection.end();
             runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
+            notifyClosed(closeReason.get());
         }
     }
 

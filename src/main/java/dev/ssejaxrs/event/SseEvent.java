@@ -149,42 +149,72 @@ public final class SseEvent {
         return e.bytes;
     }
 
-    private byte[] encode0(LineSeparator sep) {
-        ByteSink out = new ByteSink(64 + (data == null ? 0 : data.length() * 3 / 2));
-        if (comment != null) {
-            writeLines(out, COMMENT, comment, sep);
+    private byte[] encode0(LineSeparator separator) {
+        byte[] sep = separator.bytes();
+        byte[] commentBytes = utf8(comment);
+        byte[] idBytes = utf8(id);
+        byte[] eventBytes = utf8(event);
+        byte[] dataBytes = utf8(data);
+        byte[] retryBytes = retry == null ? null : utf8(Long.toString(retry.toMillis()));
+        byte[] out = new byte[linesLength(COMMENT, commentBytes, sep) + linesLength(ID, idBytes, sep)
+                + linesLength(EVENT, eventBytes, sep) + linesLength(DATA, dataBytes, sep)
+                + linesLength(RETRY, retryBytes, sep) + sep.length];
+        int pos = putLines(out, 0, COMMENT, commentBytes, sep);
+        pos = putLines(out, pos, ID, idBytes, sep);
+        pos = putLines(out, pos, EVENT, eventBytes, sep);
+        pos = putLines(out, pos, DATA, dataBytes, sep);
+        pos = putLines(out, pos, RETRY, retryBytes, sep);
+        System.arraycopy(sep, 0, out, pos, sep.length);
+        return out;
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The length of {@code value} written as field lines; CR and LF bytes never occur inside a UTF-8 character. */
+    private static int linesLength(byte[] prefix, byte[] value, byte[] sep) {
+        if (value == null) {
+            return 0;
         }
-        if (id != null) {
-            out.line(ID, id, sep);
+        int lines = 1;
+        int breakBytes = 0;
+        for (int i = 0; i < value.length; i++) {
+            byte b = value[i];
+            if (b == '\r' || b == '\n') {
+                breakBytes++;
+                if (b == '\r' && i + 1 < value.length && value[i + 1] == '\n') {
+                    breakBytes++;
+                    i++;
+                }
+                lines++;
+            }
         }
-        if (event != null) {
-            out.line(EVENT, event, sep);
-        }
-        if (data != null) {
-            writeLines(out, DATA, data, sep);
-        }
-        if (retry != null) {
-            out.line(RETRY, Long.toString(retry.toMillis()), sep);
-        }
-        out.write(sep.bytes());
-        return out.toByteArray();
+        return lines * (prefix.length + sep.length) + value.length - breakBytes;
     }
 
     /** WHATWG: CRLF, a lone LF and a lone CR each end a line, so each of them starts a new field line here. */
-    private static void writeLines(ByteSink out, byte[] prefix, String value, LineSeparator sep) {
+    private static int putLines(byte[] out, int pos, byte[] prefix, byte[] value, byte[] sep) {
+        if (value == null) {
+            return pos;
+        }
         int start = 0;
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n') {
-                out.line(prefix, value.substring(start, i), sep);
-                if (c == '\r' && i + 1 < n && value.charAt(i + 1) == '\n') {
+        for (int i = 0; i <= value.length; i++) {
+            boolean end = i == value.length;
+            if (end || value[i] == '\r' || value[i] == '\n') {
+                System.arraycopy(prefix, 0, out, pos, prefix.length);
+                pos += prefix.length;
+                System.arraycopy(value, start, out, pos, i - start);
+                pos += i - start;
+                System.arraycopy(sep, 0, out, pos, sep.length);
+                pos += sep.length;
+                if (!end && value[i] == '\r' && i + 1 < value.length && value[i + 1] == '\n') {
                     i++;
                 }
                 start = i + 1;
             }
         }
-        out.line(prefix, value.substring(start), sep);
+        return pos;
     }
 
     @Override

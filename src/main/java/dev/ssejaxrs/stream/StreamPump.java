@@ -32,6 +32,8 @@ final class StreamPump implements Flow.Subscriber<Object> {
     /** Items requested from the publisher ahead of the writes; the queue never holds more. */
     static final int WINDOW = 256;
     private static final int BATCH_BYTES = 64 * 1024;
+    /** Batches one drain run writes before it yields its writer thread to other streams. */
+    private static final int BATCHES_PER_RUN = 16;
     private static final Object PING = new Object();
     private static final Object COMPLETE = new Object();
     private static final Object SHUTDOWN = new Object();
@@ -211,7 +213,15 @@ final class StreamPump implements Flow.Subscriber<Object> {
         int missed = 1;
         do {
             try {
-                drainOnce();
+                if (!drainOnce()) {
+                    // a firehose stream must not keep a shared writer thread: continue in a new task
+                    try {
+                        runtime.writers().execute(this::drain);
+                        return;
+                    } catch (RejectedExecutionException stopped) {
+                        continue;
+                    }
+                }
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "an event stream write failed: the client is gone", e);
                 close(CloseReason.CLIENT_GONE, false);
@@ -225,11 +235,16 @@ final class StreamPump implements Flow.Subscriber<Object> {
         } while (missed != 0);
     }
 
-    private void drainOnce() throws IOException {
+    /** Writes what is pending; returns {@code false} when it stopped after its share of batches. */
+    private boolean drainOnce() throws IOException {
+        int batches = 0;
         while (closeReason.get() == null && !pending.isEmpty()) {
+            if (batches++ == BATCHES_PER_RUN) {
+                return false;
+            }
             if (!connection.isReady()) {
                 waitForWritable();
-                return;
+                return true;
             }
             if (waitingSince == 0) {
                 waitingSince = System.nanoTime(); // a blocking container may wait inside write()
@@ -249,6 +264,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
         if (closeReason.get() != null) {
             release();
         }
+        return true;
     }
 
     /** Encodes pending items into {@code batch} up to about {@link #BATCH_BYTES}; returns a terminal marker. */

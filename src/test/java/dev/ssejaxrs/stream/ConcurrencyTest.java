@@ -98,4 +98,36 @@ class ConcurrencyTest {
             sender.shutdownNow();
         }
     }
+
+    @Test
+    void firehoseStreams_doNotStarveAQuietStream() throws Exception {
+        ProbePublisher quiet = new ProbePublisher();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServer server = Endpoints.serving(() -> opened.incrementAndGet() <= 4
+                ? EventStream.of(new ProbePublisher(() -> "f".repeat(200)))
+                : EventStream.of(quiet))) {
+            ExecutorService readers = Executors.newFixedThreadPool(4);
+            List<RawClient> firehoses = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    RawClient client = server.get("/s");
+                    firehoses.add(client);
+                    readers.submit(() -> client.readFor(Duration.ofSeconds(20)));
+                }
+                try (RawClient quietClient = server.get("/s")) {
+                    quiet.awaitSubscribed();
+                    for (int i = 0; i < 5; i++) {
+                        long start = System.nanoTime();
+                        assertTrue(quiet.emit("quiet " + i));
+                        quietClient.readUntil("data: quiet " + i + "\r\n\r\n", Duration.ofSeconds(10));
+                        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                        assertTrue(tookMillis < 2000, "a quiet event took " + tookMillis + " ms");
+                    }
+                }
+            } finally {
+                firehoses.forEach(RawClient::close);
+                readers.shutdownNow();
+            }
+        }
+    }
 }

@@ -86,13 +86,18 @@ public final class JerseyServerExtension
         return baseUri;
     }
 
-    /** A target for {@code path} below the base URI. */
+    /** A target for {@code path} below the base URI; a query after {@code ?} is kept as a query. */
     public WebTarget target(String path) {
         requireStarted();
-        return client.target(UriBuilder.fromUri(baseUri).path(path));
+        int query = path.indexOf('?');
+        UriBuilder uri = UriBuilder.fromUri(baseUri).path(query < 0 ? path : path.substring(0, query));
+        if (query >= 0) {
+            uri.replaceQuery(path.substring(query + 1));
+        }
+        return client.target(uri);
     }
 
-    /** Opens the event stream at {@code path}. */
+    /** Opens the event stream at {@code path} (which may end in a query, as in {@code "numbers?to=3"}). */
     public OpenEventStream openStream(String path) {
         return OpenEventStream.open(target(path));
     }

@@ -13,12 +13,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.ssejaxrs.testing.OpenEventStream;
+import dev.ssejaxrs.testing.ReceivedEvent;
 
 /** The demo server's core endpoints, over real HTTP, as the demo contract describes them. */
 class DemoServerTest {
@@ -135,15 +142,22 @@ class DemoServerTest {
     }
 
     @Test
-    void stream_sendsFiveUpdatesThenAPingThenEnds() throws IOException, InterruptedException {
-        String body = get("/stream").body();
-        String[] frames = body.split("\r\n\r\n");
-        assertEquals(6, frames.length, body);
-        for (int i = 1; i <= 5; i++) {
-            assertTrue(frames[i - 1].matches("id: " + i + "\r\nevent: update\r\ndata: Update " + i
-                    + "\r\ndata: Time: \\d\\d:\\d\\d:\\d\\d"), frames[i - 1]);
+    void stream_sendsFiveUpdatesThenAPingThenEnds() {
+        Client client = ClientBuilder.newClient();
+        try (OpenEventStream stream = OpenEventStream.open(
+                client.target("http://127.0.0.1:" + demo.port() + "/stream"))) {
+            List<ReceivedEvent> updates = stream.collect(5, Duration.ofSeconds(10));
+            for (int i = 1; i <= 5; i++) {
+                ReceivedEvent update = updates.get(i - 1);
+                assertEquals("update", update.type());
+                assertEquals(Integer.toString(i), update.lastEventId());
+                assertTrue(update.data().matches("Update " + i + "\nTime: \\d\\d:\\d\\d:\\d\\d"), update.data());
+            }
+            assertTrue(stream.awaitComment(c -> c.startsWith("ping - "), Duration.ofSeconds(6)).length() > 7);
+            assertEquals(List.of(), stream.awaitEnd(Duration.ofSeconds(5)));
+        } finally {
+            client.close();
         }
-        assertTrue(frames[5].startsWith(": ping - "), frames[5]);
     }
 
     @Test

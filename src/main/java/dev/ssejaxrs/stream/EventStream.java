@@ -102,14 +102,20 @@ public final class EventStream {
     /**
      * Streams onto a sink that Jersey injected ({@code @Context SseEventSink sink}) and returns at once. The sink
      * belongs to this stream from now on: do not send to it or close it yourself. The response headers are sent
-     * now, before the first event. {@link StreamOptions#status()} is not used on this route (the status is 200).
+     * now, before the first event, with the options' status and headers.
      *
      * @return completes when the response headers have been written
      */
     public CompletionStage<?> sendTo(SseEventSink sink) {
         Objects.requireNonNull(sink, "sink");
         StreamStart start = new StreamStart(this, sink, true);
-        CompletionStage<?> sent = sink.send(start);
+        CompletionStage<?> sent;
+        StreamStart.SENDING.set(start); // Jersey commits the response inside send(), on this thread
+        try {
+            sent = sink.send(start);
+        } finally {
+            StreamStart.SENDING.remove();
+        }
         start.handedOver(); // Jersey wrote and flushed the start chunk inside send()
         return sent;
     }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.sse.SseEventSink;
 
 /**
  * Turns a returned {@link EventStream} (or a {@link Flow.Publisher} produced as {@code text/event-stream}) into an
@@ -43,6 +44,10 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             EventStreamOutput output = new EventStreamOutput(stream);
             output.begin();
             response.setEntity(output, response.getEntityAnnotations(), MediaType.SERVER_SENT_EVENTS_TYPE);
+        } else if (entity instanceof SseEventSink && StreamStart.SENDING.get() != null) {
+            stream = StreamStart.SENDING.get().stream; // EventStream.sendTo(sink) on this thread
+        }
+        if (stream != null) {
             response.setStatus(stream.options().status());
             stream.options().headers().forEach(headers::putSingle);
         }

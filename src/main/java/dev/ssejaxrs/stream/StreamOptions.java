@@ -184,7 +184,7 @@ public final class StreamOptions {
             return this;
         }
 
-        /** Response status (default 200); only honoured when the resource returns the stream. */
+        /** Response status (default 200). */
         public Builder status(int status) {
             if (status < 200 || status > 299) {
                 throw new IllegalArgumentException("status must be a 2xx status for an event stream: " + status);

@@ -15,6 +15,13 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
  * <p>It implements {@link OutboundSseEvent} only so that {@code SseEventSink.send} accepts it; its fields are empty.
  */
 final class StreamStart implements OutboundSseEvent {
+    /**
+     * The start being sent to an {@code SseEventSink} by this thread, if any: Jersey runs the response filters
+     * inside {@code send()} on the calling thread, and the filter takes the stream's status and headers from here.
+     * Set and removed around that one call, so nothing outlives it.
+     */
+    static final ThreadLocal<StreamStart> SENDING = new ThreadLocal<>();
+
     final EventStream stream;
     /** Jersey's chunked output that carries this chunk; closing it ends the response. */
     final AutoCloseable output;

@@ -123,6 +123,18 @@ class FramingAndHeadersTest {
     }
 
     @Test
+    void sinkRoute_honoursStatusAndHeadersToo() {
+        StreamOptions options = StreamOptions.builder().status(202).header("X-Custom", "sink").build();
+        try (TestServer server = TestServer.start(new Endpoints.Sink(
+                sink -> EventStream.of(List.of("a"), options).sendTo(sink)));
+                RawClient client = server.get("/sink")) {
+            assertEquals(202, client.status());
+            assertEquals(List.of("sink"), client.headers("X-Custom"));
+            assertEquals(":\r\ndata: a\r\n\r\n", client.readToEnd(WAIT));
+        }
+    }
+
+    @Test
     void gzipEncodingFilter_doesNotCompressOrHoldBackEvents() {
         ProbePublisher publisher = new ProbePublisher();
         ResourceConfig app = new ResourceConfig()

@@ -20,6 +20,11 @@ public final class JsonErrors implements ExceptionMapper<WebApplicationException
         return new WebApplicationException(message, Response.status(400).build());
     }
 
+    /** Parses a JSON document into maps, lists, strings, {@code BigDecimal}s, booleans and nulls. */
+    static Object parse(String json) {
+        return JSON.fromJson(json, Object.class);
+    }
+
     /** A JSON body. */
     static String json(Object value) {
         return JSON.toJson(value);

@@ -9,6 +9,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.stream.SseRuntime;
 
 /** {@code GET /stats}: what is open now. */
@@ -17,9 +19,15 @@ public final class StatsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON + ";charset=UTF-8")
-    public String stats(@Context SseRuntime runtime) {
+    public String stats(@Context SseRuntime runtime, @Context EventRegistry registry) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("activeStreams", runtime.activeStreams());
+        Map<String, Object> topics = new LinkedHashMap<>();
+        Map<String, Object> recipients = new LinkedHashMap<>();
+        registry.stats().forEach((address, counts) ->
+                (address.kind() == Address.Kind.TOPIC ? topics : recipients).put(address.name(), counts));
+        stats.put("topics", topics);
+        stats.put("recipients", recipients);
         return JsonErrors.json(stats);
     }
 }

@@ -1,0 +1,43 @@
+package dev.ssejaxrs.broadcast;
+
+import java.util.Objects;
+
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+
+/**
+ * Gives a Jersey application its {@link EventRegistry} (inject it with {@code @Context EventRegistry}). Adding the
+ * jar registers it with default options through auto-discovery; register an instance to choose the options:
+ *
+ * <pre>{@code
+ * new ResourceConfig(NewsResource.class)
+ *         .register(new BroadcastFeature(RegistryOptions.builder().history(5000, Duration.ofHours(2)).build()));
+ * }</pre>
+ */
+public final class BroadcastFeature implements Feature {
+    private final RegistryOptions options;
+
+    /** The feature with default options. */
+    public BroadcastFeature() {
+        this(RegistryOptions.defaults());
+    }
+
+    /** The feature with {@code options}. */
+    public BroadcastFeature(RegistryOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        EventRegistry registry = new EventRegistry(options);
+        context.register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(registry).to(EventRegistry.class);
+            }
+        });
+        return true;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.ssejaxrs.broadcast;
+
+/**
+ * What publishing one event did, once it was handed to every current subscriber's queue.
+ *
+ * @param id the event's id (assigned by the registry unless the event had one)
+ * @param delivered how many subscriber connections took it into their queue
+ * @param queued 1 when it waits in an offline recipient's queue, else 0
+ * @param dropped how many subscribers dropped an older event for it (slow-consumer policy), or refused it
+ */
+public record Delivery(String id, int delivered, int queued, int dropped) {
+}

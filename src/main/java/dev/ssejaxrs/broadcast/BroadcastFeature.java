@@ -17,7 +17,7 @@ import org.glassfish.jersey.internal.inject.AbstractBinder;
  * }</pre>
  */
 public final class BroadcastFeature implements Feature {
-    private final RegistryOptions options;
+    private final EventRegistry registry;
 
     /** The feature with default options. */
     public BroadcastFeature() {
@@ -26,12 +26,19 @@ public final class BroadcastFeature implements Feature {
 
     /** The feature with {@code options}. */
     public BroadcastFeature(RegistryOptions options) {
-        this.options = Objects.requireNonNull(options, "options");
+        this(new EventRegistry(options));
+    }
+
+    /**
+     * The feature serving a registry you made, for code outside JAX-RS (a message listener, say) that publishes to
+     * it. Use one registry per application.
+     */
+    public BroadcastFeature(EventRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     @Override
     public boolean configure(FeatureContext context) {
-        EventRegistry registry = new EventRegistry(options);
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {

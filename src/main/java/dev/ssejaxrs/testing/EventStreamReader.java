@@ -1,196 +1,192 @@
 package dev.ssejaxrs.testing;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import jakarta.ws.rs.core.Response;
 
 /**
- * Reads an event stream exactly as the WHATWG rules say a browser does, incrementally: each call reads only as
- * many bytes as it needs, so a test sees events while the response is still open.
+ * Reads events from a {@code text/event-stream} body incrementally, following the WHATWG parsing rules to the letter.
+ *
+ * <p>Bytes are read as they arrive and an event is returned as soon as its blank line has been read, so the reader
+ * works on a response that is still open. What it implements: one leading UTF-8 BOM dropped; CRLF, LF and a lone CR
+ * each end a line (also when split across reads); UTF-8 decoding with malformed bytes replaced by U+FFFD (also when a
+ * character is split across reads); one space after the colon removed; {@code event}, {@code data}, {@code id} (ignored
+ * if it contains NUL, persists across events), {@code retry} (ASCII digits only); other fields ignored; a line
+ * without a colon is a field with an empty value; a block without {@code data} is not dispatched (its id still
+ * counts); an unfinished event at the end of the stream is discarded. Comment lines (starting with {@code :}) are
+ * passed to an optional listener, with one leading space removed, as soon as they are read.
  *
  * <pre>{@code
- * try (InputStream body = connection.getInputStream()) {
- *     EventStreamReader reader = new EventStreamReader(body);
- *     ReceivedEvent first = reader.next();          // blocks until an event is complete; null at the end
+ * List<String> comments = new ArrayList<>();
+ * try (EventStreamReader reader = EventStreamReader.of(response, comments::add)) {
+ *     ReceivedEvent first = reader.next();       // blocks until one event is complete; null at end of stream
+ *     assertEquals("hello", first.data());
  * }
  * }</pre>
  *
- * <p>Rules applied: one leading BOM dropped; lines end at CRLF, LF or a lone CR (also when a CRLF or a multi-byte
- * UTF-8 character is split between reads); one space after the colon removed; a line without a colon is a field
- * with an empty value; {@code id} with a NUL is ignored and the last event id persists across events; {@code retry}
- * only with ASCII digits; unknown fields ignored; a blank line with no {@code data} dispatches nothing (but keeps
- * the id); one trailing LF removed from the data; an event the stream ends inside is discarded. Comments are kept
- * and handed out with the next event ({@link ReceivedEvent#comments()}) and through {@link #comments()}.
+ * <p>Jersey's in-memory test connector buffers the whole response before the entity can be read: with it, the
+ * reader only sees a stream that has ended. Test incremental delivery against a real container (see
+ * {@link SseServerExtension}).
  *
- * <p>Not thread-safe: one thread reads.
+ * <p>Not thread-safe: one thread calls {@link #next()}; the comment listener runs on that thread, inside
+ * {@code next()}.
  */
-public final class EventStreamReader {
-    private static final int CR = '\r';
-    private static final int LF = '\n';
+public final class EventStreamReader implements Closeable {
+    private static final String DEFAULT_TYPE = "message";
 
     private final InputStream in;
-    private final byte[] chunk = new byte[8192];
-    private int chunkPos;
-    private int chunkEnd;
+    private final Closeable resource;
+    private final Consumer<String> commentListener;
+
+    private final byte[] buf = new byte[8192];
+    private int pos;
+    private int limit;
+    private boolean endOfStream;
+
     private byte[] line = new byte[256];
     private int lineLength;
-    private boolean atStart = true;
-    private boolean skipLineFeed;
-    private boolean ended;
+    /** WHATWG: CRLF is one line end, so an LF right after a CR (even in the next read) is skipped. */
+    private boolean afterCr;
+    private boolean firstLine = true;
 
     private final StringBuilder data = new StringBuilder();
     private boolean hasData;
     private String eventType = "";
+    /** WHATWG: the id field sets this buffer; it becomes the last event id only when a blank line is read. */
+    private String lastEventIdBuffer = "";
     private String lastEventId = "";
-    private Duration reconnectionTime;
-    private final List<String> pendingComments = new ArrayList<>();
-    private final List<String> allComments = new ArrayList<>();
+    private Duration retry;
 
-    private final Consumer<String> onComment;
-
-    /** A reader of {@code in}, which it reads only when asked for the next event. */
-    public EventStreamReader(InputStream in) {
-        this(in, comment -> { });
-    }
-
-    /** A reader that also hands each comment to {@code onComment} as soon as its line is read. */
-    EventStreamReader(InputStream in, Consumer<String> onComment) {
+    private EventStreamReader(InputStream in, Closeable resource, Consumer<String> commentListener) {
         this.in = in;
-        this.onComment = onComment;
+        this.resource = resource;
+        this.commentListener = commentListener;
     }
 
-    /** A reader of a JAX-RS response's body (read as a stream, never buffered whole). */
+    /** A reader of {@code in}; comments are ignored. */
+    public static EventStreamReader of(InputStream in) {
+        return of(in, comment -> { });
+    }
+
+    /** A reader of {@code in} that passes every comment line's text to {@code commentListener}. */
+    public static EventStreamReader of(InputStream in, Consumer<String> commentListener) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(commentListener, "commentListener");
+        return new EventStreamReader(in, in, commentListener);
+    }
+
+    /** A reader of a JAX-RS response's entity; {@link #close()} closes the response. */
     public static EventStreamReader of(Response response) {
-        return new EventStreamReader(response.readEntity(InputStream.class));
+        return of(response, comment -> { });
+    }
+
+    /** A reader of a JAX-RS response's entity that passes comments to {@code commentListener}. */
+    public static EventStreamReader of(Response response, Consumer<String> commentListener) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(commentListener, "commentListener");
+        return new EventStreamReader(response.readEntity(InputStream.class), response::close, commentListener);
     }
 
     /**
-     * Reads until the next event is dispatched and returns it, or {@code null} when the stream ended first (an
-     * event left incomplete by the end is discarded, as the rules say).
+     * The next event, blocking until one is complete, or {@code null} when the stream ends first (an unfinished
+     * event at the end is discarded, as clients do).
      */
     public ReceivedEvent next() throws IOException {
         while (true) {
-            if (!readLine()) {
-                return null;
+            if (pos == limit) {
+                if (endOfStream) {
+                    return null;
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    endOfStream = true;
+                    return null;
+                }
+                pos = 0;
+                limit = n;
             }
-            ReceivedEvent event = processLine();
-            if (event != null) {
-                return event;
+            while (pos < limit) {
+                byte b = buf[pos++];
+                if (afterCr) {
+                    afterCr = false;
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                if (b == '\r' || b == '\n') {
+                    afterCr = b == '\r';
+                    ReceivedEvent event = processLine(takeLine());
+                    if (event != null) {
+                        return event;
+                    }
+                } else {
+                    append(b);
+                }
             }
         }
     }
 
-    /** Every comment line read so far, in order (the text after the colon, one leading space removed). */
-    public List<String> comments() {
-        return List.copyOf(allComments);
-    }
-
-    /** The last event id in force now. */
+    /**
+     * The last event id so far ({@code ""} if none): what a client would send as {@code Last-Event-ID}. It includes
+     * ids from finished blocks that dispatched no event, not the id of an unfinished one.
+     */
     public String lastEventId() {
         return lastEventId;
     }
 
-    /** The reconnection time the stream set with {@code retry}, if it did. */
-    public Optional<Duration> reconnectionTime() {
-        return Optional.ofNullable(reconnectionTime);
+    /** Closes the underlying stream (or response). */
+    @Override
+    public void close() throws IOException {
+        resource.close();
     }
 
-    /** Reads one line into {@link #line}; false at the end of the stream (a partial last line is dropped). */
-    private boolean readLine() throws IOException {
+    private void append(byte b) {
+        if (lineLength == line.length) {
+            line = Arrays.copyOf(line, line.length * 2);
+        }
+        line[lineLength++] = b;
+    }
+
+    private String takeLine() {
+        int start = 0;
+        if (firstLine) {
+            firstLine = false;
+            // WHATWG: one U+FEFF at the very start of the stream is dropped
+            if (lineLength >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+                start = 3;
+            }
+        }
+        String text = new String(line, start, lineLength - start, StandardCharsets.UTF_8);
         lineLength = 0;
-        while (true) {
-            if (chunkPos == chunkEnd && !fill()) {
-                return false;
-            }
-            while (chunkPos < chunkEnd) {
-                int b = chunk[chunkPos++] & 0xff;
-                if (skipLineFeed) {
-                    skipLineFeed = false;
-                    if (b == LF) {
-                        continue; // the LF of a CRLF whose CR ended the previous line
-                    }
-                }
-                if (b == CR) {
-                    skipLineFeed = true;
-                    return true;
-                }
-                if (b == LF) {
-                    return true;
-                }
-                if (lineLength == line.length) {
-                    line = Arrays.copyOf(line, line.length * 2);
-                }
-                line[lineLength++] = (byte) b;
-            }
-        }
+        return text;
     }
 
-    private boolean fill() throws IOException {
-        if (ended) {
-            return false;
-        }
-        int n = in.read(chunk, 0, chunk.length);
-        if (n < 0) {
-            ended = true;
-            return false;
-        }
-        chunkPos = 0;
-        chunkEnd = n;
-        if (atStart && n > 0) {
-            atStart = false;
-            dropByteOrderMark();
-        }
-        return true;
-    }
-
-    /** WHATWG: one U+FEFF at the very start is dropped; its three bytes may come in separate reads. */
-    private void dropByteOrderMark() throws IOException {
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        int matched = 0;
-        while (matched < 3) {
-            if (chunkPos + matched == chunkEnd) {
-                int more = in.read(chunk, chunkEnd, chunk.length - chunkEnd);
-                if (more < 0) {
-                    ended = true;
-                    break;
-                }
-                chunkEnd += more;
-                continue;
-            }
-            if (chunk[chunkPos + matched] != bom[matched]) {
-                return;
-            }
-            matched++;
-        }
-        if (matched == 3) {
-            chunkPos += 3;
-        }
-    }
-
-    private ReceivedEvent processLine() {
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+    private ReceivedEvent processLine(String text) {
         if (text.isEmpty()) {
             return dispatch();
         }
         if (text.charAt(0) == ':') {
-            String comment = withoutOneSpace(text.substring(1));
-            pendingComments.add(comment);
-            allComments.add(comment);
-            onComment.accept(comment);
+            commentListener.accept(withoutLeadingSpace(text.substring(1)));
             return null;
         }
         int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : withoutOneSpace(text.substring(colon + 1));
-        switch (field) {
+        if (colon < 0) {
+            processField(text, "");
+        } else {
+            processField(text.substring(0, colon), withoutLeadingSpace(text.substring(colon + 1)));
+        }
+        return null;
+    }
+
+    private void processField(String name, String value) {
+        switch (name) {
             case "event" -> eventType = value;
             case "data" -> {
                 data.append(value).append('\n');
@@ -198,37 +194,57 @@ public final class EventStreamReader {
             }
             case "id" -> {
                 if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
+                    lastEventIdBuffer = value;
                 }
             }
             case "retry" -> {
-                if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    reconnectionTime = Duration.ofMillis(Long.parseLong(value));
+                if (isAsciiDigits(value)) {
+                    retry = Duration.ofMillis(parseSaturated(value));
                 }
             }
             default -> {
-                // unknown fields are ignored
+                // WHATWG: any other field is ignored
             }
         }
-        return null;
     }
 
     private ReceivedEvent dispatch() {
-        if (!hasData) {
-            eventType = "";
-            return null;
+        lastEventId = lastEventIdBuffer;
+        ReceivedEvent event = null;
+        if (hasData) {
+            data.setLength(data.length() - 1); // WHATWG: the last LF appended by a data line is removed
+            event = new ReceivedEvent(eventType.isEmpty() ? DEFAULT_TYPE : eventType, data.toString(), lastEventId,
+                    retry);
         }
-        data.setLength(data.length() - 1); // the last LF
-        ReceivedEvent event = new ReceivedEvent(eventType.isEmpty() ? "message" : eventType, data.toString(),
-                lastEventId, List.copyOf(pendingComments));
         data.setLength(0);
         hasData = false;
         eventType = "";
-        pendingComments.clear();
+        retry = null;
         return event;
     }
 
-    private static String withoutOneSpace(String value) {
+    private static String withoutLeadingSpace(String value) {
         return value.startsWith(" ") ? value.substring(1) : value;
+    }
+
+    private static boolean isAsciiDigits(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long parseSaturated(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 }

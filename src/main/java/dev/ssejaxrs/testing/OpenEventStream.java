@@ -1,240 +1,327 @@
 package dev.ssejaxrs.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
-import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.client.WebTarget;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
-
 /**
- * An event stream a test has opened: status and headers at once, then events as they arrive, with bounded waits
- * whose failures say what did arrive. Works with any JAX-RS {@link WebTarget}, including {@code JerseyTest.target()}.
+ * An event stream being received: the response's status and headers, and the events and comments as they arrive.
+ *
+ * <p>Made by {@link EventStreamClient#open} (or {@link SseServerExtension#openStream}). Events and comments are read
+ * as they arrive by a background thread and kept in arrival order. {@link #next}, {@link #collect} and
+ * {@link #awaitEvent} take events in order; {@link #awaitComment} looks through comments with a cursor of its own,
+ * so waiting for a ping never swallows an event. When a wait fails, the {@link AssertionError} lists everything that
+ * did arrive.
  *
  * <pre>{@code
- * try (OpenEventStream stream = OpenEventStream.open(target.path("numbers"))) {
+ * try (OpenEventStream stream = EventStreamClient.open(target)) {
  *     assertEquals(200, stream.status());
- *     assertEquals("1", stream.next(Duration.ofSeconds(5)).data());
- *     List<ReceivedEvent> rest = stream.collect(4, Duration.ofSeconds(10));
- * }   // closing disconnects: the server sees the client go away
+ *     assertEquals("first", stream.next(Duration.ofSeconds(5)).data());
+ *     stream.awaitComment("ping"::equals, Duration.ofSeconds(20));
+ * }   // close() resets the connection: the server's next write fails
  * }</pre>
  *
- * <p>Events are read incrementally by one daemon thread per open stream, which ends when the stream ends or is
- * closed. Jersey's in-memory test container hands a response over only when it has ended, so incremental tests
- * need a real container: use {@link JerseyServerExtension} or {@code JerseyTest} with the Grizzly provider.
- *
- * <p>The waiting methods are meant for the test's thread; {@link #close()} may be called from any thread.
+ * <p>Threads: one daemon thread per open stream reads the socket; it ends when the response ends or
+ * {@link #close()} is called, and {@code close()} waits for it. All public methods are thread-safe.
  */
 public final class OpenEventStream implements AutoCloseable {
-    private static final Object END = new Object();
+    private static final Duration READER_STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_LISTED = 50;
+    /** Longer waits are cut to this, so that deadline arithmetic cannot overflow. */
+    private static final Duration MAX_WAIT = Duration.ofDays(365);
 
-    private final Response response;
-    private final InputStream body;
-    private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
-    private final List<String> seen = new ArrayList<>();
+    private final String request;
+    private final HttpStreamConnection connection;
     private final Thread reader;
-    private volatile boolean closed;
-    private boolean endSeen;
-    private Throwable failure;
 
-    private OpenEventStream(Response response) {
-        this.response = response;
-        this.body = response.getStatus() == 200 ? response.readEntity(InputStream.class) : null;
-        this.reader = new Thread(this::readAll, "sse-test-reader");
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final List<Arrival> arrivals = new ArrayList<>();
+    private int eventCursor;
+    private int commentCursor;
+    private int eventsTaken;
+    /** Why the stream stopped; null while the reader still reads. */
+    private String endReason;
+    private IOException failure;
+    private boolean closed;
+
+    /** An event or a comment, in arrival order; exactly one of the two is set. */
+    private record Arrival(ReceivedEvent event, String comment) {
+        @Override
+        public String toString() {
+            return event != null ? "event " + event : "comment " + Visible.of(comment);
+        }
+    }
+
+    private OpenEventStream(URI uri, HttpStreamConnection connection) {
+        this.request = "GET " + uri;
+        this.connection = connection;
+        this.reader = new Thread(this::readAll, "sse-test-reader " + uri);
         this.reader.setDaemon(true);
-        if (body == null) {
-            arrivals.add(END);
-        } else {
-            reader.start();
-        }
     }
 
-    /** Opens {@code target} with {@code Accept: text/event-stream}; returns when the status and headers arrived. */
-    public static OpenEventStream open(WebTarget target) {
-        return open(target, null);
+    static OpenEventStream start(URI uri, HttpStreamConnection connection) {
+        OpenEventStream stream = new OpenEventStream(uri, connection);
+        stream.reader.start();
+        return stream;
     }
 
-    /** Opens {@code target} sending {@code Last-Event-ID} (when not {@code null}), as a reconnecting browser does. */
-    public static OpenEventStream open(WebTarget target, String lastEventId) {
-        Invocation.Builder request = target.request(MediaType.SERVER_SENT_EVENTS_TYPE);
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        return new OpenEventStream(request.get());
-    }
-
-    /** The response status. */
+    /** The response's status code. */
     public int status() {
-        return response.getStatus();
+        return connection.status();
     }
 
-    /** All response headers. */
-    public MultivaluedMap<String, String> headers() {
-        return response.getStringHeaders();
+    /** The response headers: names case-insensitive, values in order received; unmodifiable. */
+    public Map<String, List<String>> headers() {
+        return connection.headers();
     }
 
-    /** A response header's value(s), comma-joined, or {@code null}. */
+    /** The first value of the response header {@code name}, or {@code null} if it is absent. */
     public String header(String name) {
-        return response.getHeaderString(name);
-    }
-
-    /** The response's content type, or {@code null}. */
-    public String contentType() {
-        return header(HttpHeaders.CONTENT_TYPE);
+        List<String> values = connection.headers().get(Objects.requireNonNull(name, "name"));
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /**
-     * The next event, waiting at most {@code timeout}.
+     * The next event not yet taken, waiting at most {@code timeout} for it.
      *
-     * @throws AssertionError when none came in time or the stream ended, listing what did arrive
+     * @throws AssertionError if no event arrives in time or the stream ends first; the message lists what arrived
      */
     public ReceivedEvent next(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Object item = take(deadline, "an event within " + timeout);
-            if (item instanceof ReceivedEvent event) {
-                return event;
-            }
-        }
+        return awaitEvent(event -> true, timeout, "an event");
     }
 
-    /** The next {@code count} events, all within {@code timeout}; fails listing what arrived. */
-    public List<ReceivedEvent> collect(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ReceivedEvent> events = new ArrayList<>(count);
-        while (events.size() < count) {
-            Object item = take(deadline, count + " events within " + timeout + " (got " + events.size() + ")");
-            if (item instanceof ReceivedEvent event) {
-                events.add(event);
-            }
+    /**
+     * The next {@code n} events, all within {@code timeout}.
+     *
+     * @throws AssertionError if fewer arrive in time; the message lists what arrived
+     */
+    public List<ReceivedEvent> collect(int n, Duration timeout) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
         }
-        return events;
-    }
-
-    /** Skips events until one matches {@code condition} within {@code timeout} and returns it. */
-    public ReceivedEvent awaitEvent(Predicate<ReceivedEvent> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Object item = take(deadline, "a matching event within " + timeout);
-            if (item instanceof ReceivedEvent event && condition.test(event)) {
-                return event;
-            }
-        }
-    }
-
-    /** Skips until a comment (a ping, say) matches {@code condition} within {@code timeout} and returns it. */
-    public String awaitComment(Predicate<String> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Object item = take(deadline, "a matching comment within " + timeout);
-            if (item instanceof Comment comment && condition.test(comment.text())) {
-                return comment.text();
-            }
-        }
-    }
-
-    /** Waits until the server ends the stream; fails if events or the end do not come within {@code timeout}. */
-    public List<ReceivedEvent> awaitEnd(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ReceivedEvent> events = new ArrayList<>();
-        while (!endSeen) {
-            Object item;
-            try {
-                item = arrivals.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-            if (item == null) {
-                throw failed("the end of the stream within " + timeout);
-            }
-            if (item == END) {
-                endSeen = true;
-            } else if (item instanceof ReceivedEvent event) {
-                seen.add(event.toString());
-                events.add(event);
-            } else if (item instanceof Comment comment) {
-                seen.add(": " + comment.text());
-            }
+        long deadline = deadline(timeout);
+        List<ReceivedEvent> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            events.add(awaitEventUntil(event -> true, deadline, timeout,
+                    n + " events (got " + i + ": " + events + ")"));
         }
         return events;
     }
 
-    /** Disconnects now: the server sees the client go away. Idempotent. */
+    /**
+     * The first event not yet taken that matches {@code condition}; the events before it are taken and skipped.
+     *
+     * @throws AssertionError if none arrives within {@code timeout} or the stream ends first
+     */
+    public ReceivedEvent awaitEvent(Predicate<? super ReceivedEvent> condition, Duration timeout) {
+        return awaitEvent(condition, timeout, "an event matching the condition");
+    }
+
+    /**
+     * The first comment, after the last one this method returned, that matches {@code condition}. Comment text has
+     * one leading space removed ({@code ": ping"} is {@code "ping"}). Does not take events.
+     *
+     * @throws AssertionError if none arrives within {@code timeout} or the stream ends first
+     */
+    public String awaitComment(Predicate<? super String> condition, Duration timeout) {
+        Objects.requireNonNull(condition, "condition");
+        long deadline = deadline(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                for (; commentCursor < arrivals.size(); commentCursor++) {
+                    String comment = arrivals.get(commentCursor).comment();
+                    if (comment != null && condition.test(comment)) {
+                        commentCursor++;
+                        return comment;
+                    }
+                }
+                awaitArrival(deadline, timeout, "a comment matching the condition");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the server ends the response cleanly (for a chunked response: with its last, empty chunk).
+     *
+     * @throws AssertionError if it is still open after {@code timeout}, or was cut short or closed by this side
+     */
+    public void awaitEnd(Duration timeout) {
+        long deadline = deadline(timeout);
+        lock.lock();
+        try {
+            while (endReason == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw failure("the response to end", timeout, null);
+                }
+                arrived.awaitNanos(left);
+            }
+            if (failure != null || closed) {
+                throw failure("a clean end of the response", timeout, failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the response to end", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Disconnects: resets the TCP connection, so the server's next write fails as for a client that has gone, then
+     * waits for the reader thread to stop. Idempotent.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        lock.lock();
         try {
-            if (body != null) {
-                body.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            // already broken: disconnected all the same
+            closed = true;
+        } finally {
+            lock.unlock();
         }
-        response.close();
-        reader.interrupt();
-    }
-
-    private Object take(long deadline, String wanted) {
-        while (true) {
-            if (endSeen) {
-                throw failed(wanted + ", but the stream had ended");
-            }
-            Object item;
+        connection.abort();
+        if (Thread.currentThread() != reader) {
             try {
-                item = arrivals.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                reader.join(READER_STOP_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + wanted, e);
             }
-            if (item == null) {
-                throw failed(wanted);
+            if (reader.isAlive()) {
+                throw new IllegalStateException("reader thread of " + request + " did not stop within "
+                        + READER_STOP_TIMEOUT);
             }
-            if (item == END) {
-                endSeen = true;
-                continue;
-            }
-            seen.add(item instanceof Comment c ? ": " + c.text() : item.toString());
-            return item;
         }
     }
 
-    private AssertionError failed(String wanted) {
-        String why = failure != null && !closed ? " (read failed: " + failure + ")" : "";
-        return new AssertionError("expected " + wanted + why + "; received " + (seen.isEmpty() ? "nothing"
-                : seen.size() + " item(s): " + String.join(", ", seen)) + " [status " + status() + ", "
-                + Objects.requireNonNullElse(contentType(), "no content type") + "]");
+    @Override
+    public String toString() {
+        return "OpenEventStream{" + request + " " + status() + "}";
     }
 
+    /** The reader thread's loop. */
     private void readAll() {
-        EventStreamReader events = new EventStreamReader(body, comment -> arrivals.add(new Comment(comment)));
-        try {
-            ReceivedEvent event;
-            while ((event = events.next()) != null) {
-                arrivals.add(event);
+        String reason;
+        IOException error = null;
+        try (EventStreamReader events = EventStreamReader.of(connection.body(), this::commentArrived)) {
+            for (ReceivedEvent event = events.next(); event != null; event = events.next()) {
+                add(new Arrival(event, null));
             }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
+            reason = "the server ended the response";
+        } catch (IOException e) {
+            error = e;
+            reason = "reading failed: " + e;
         } finally {
-            arrivals.add(END);
+            connection.abort();
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                endReason = "closed by this client";
+                failure = null;
+            } else {
+                endReason = reason;
+                failure = error;
+            }
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** A comment line as it arrived. */
-    private record Comment(String text) {
+    private void commentArrived(String comment) {
+        add(new Arrival(null, comment));
+    }
+
+    private void add(Arrival arrival) {
+        lock.lock();
+        try {
+            arrivals.add(arrival);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReceivedEvent awaitEvent(Predicate<? super ReceivedEvent> condition, Duration timeout, String what) {
+        Objects.requireNonNull(condition, "condition");
+        return awaitEventUntil(condition, deadline(timeout), timeout, what);
+    }
+
+    private ReceivedEvent awaitEventUntil(Predicate<? super ReceivedEvent> condition, long deadline,
+                                          Duration timeout, String what) {
+        lock.lock();
+        try {
+            while (true) {
+                for (; eventCursor < arrivals.size(); eventCursor++) {
+                    ReceivedEvent event = arrivals.get(eventCursor).event();
+                    if (event != null) {
+                        eventsTaken++;
+                        if (condition.test(event)) {
+                            eventCursor++;
+                            return event;
+                        }
+                    }
+                }
+                awaitArrival(deadline, timeout, what);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits, holding the lock, for something to arrive; fails if the stream has ended or time is up. */
+    private void awaitArrival(long deadline, Duration timeout, String what) {
+        int seen = arrivals.size();
+        try {
+            while (arrivals.size() == seen) {
+                if (endReason != null) {
+                    throw failure(what, timeout, failure);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw failure(what, timeout, null);
+                }
+                arrived.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + what + " on " + request, e);
+        }
+    }
+
+    private AssertionError failure(String what, Duration timeout, Throwable cause) {
+        StringBuilder sb = new StringBuilder("expected ").append(what).append(" within ").append(timeout)
+                .append(" on ").append(request).append(" (status ").append(status()).append("), but ")
+                .append(endReason == null ? "none came; the stream is still open" : endReason)
+                .append(". Arrived so far: ").append(arrivals.size()).append(" (events already taken: ")
+                .append(eventsTaken).append(")");
+        int from = Math.max(0, arrivals.size() - MAX_LISTED);
+        if (from > 0) {
+            sb.append("\n  ... ").append(from).append(" earlier");
+        }
+        for (int i = from; i < arrivals.size(); i++) {
+            sb.append("\n  ").append(i + 1).append(". ").append(arrivals.get(i));
+        }
+        return new AssertionError(sb.toString(), cause);
+    }
+
+    private static long deadline(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        Duration bounded = timeout.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : timeout;
+        return System.nanoTime() + bounded.toNanos();
     }
 }

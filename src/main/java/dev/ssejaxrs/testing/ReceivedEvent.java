@@ -1,37 +1,56 @@
 package dev.ssejaxrs.testing;
 
-import java.util.List;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
- * One event as a client dispatches it (WHATWG rules): its type ({@code message} unless named), its data (lines
- * joined with LF), the last event id in force when it fired, and the comments (pings) read since the event before.
+ * One event as a conforming client dispatches it after parsing an event stream by the WHATWG rules.
+ *
+ * <p>{@code type} is the {@code event} field or {@code "message"}; {@code data} is the {@code data} lines joined with
+ * LF; {@code lastEventId} is the stream's last event id at dispatch time (it persists across events, as in a
+ * browser's {@code MessageEvent.lastEventId}); {@code retry} is the reconnection time set by a valid {@code retry}
+ * field in this event's own block, or {@code null}.
  *
  * <pre>{@code
- * ReceivedEvent event = stream.next(Duration.ofSeconds(5));
- * assertEquals("update", event.type());
- * assertEquals("Update 1\nTime: 12:00:01", event.data());
+ * ReceivedEvent e = stream.next(Duration.ofSeconds(5));
+ * assertEquals(new ReceivedEvent("update", "42", "7", null), e);
  * }</pre>
  *
- * @param type the event type, {@code "message"} when the stream named none
- * @param data the data, lines joined with LF
- * @param lastEventId the last event id (persists across events; {@code ""} when none was ever set)
- * @param comments the comment lines (without the colon and one leading space) read since the previous event
+ * @param type        the event type, never {@code null} or empty
+ * @param data        the data, never {@code null}
+ * @param lastEventId the last event id, {@code ""} when none has been set; never {@code null}
+ * @param retry       the reconnection time from this event's block, or {@code null}
  */
-public record ReceivedEvent(String type, String data, String lastEventId, List<String> comments) {
+public record ReceivedEvent(String type, String data, String lastEventId, Duration retry) {
 
-    /** An event of type {@code message} with no id and no comments, for comparisons in tests. */
-    public static ReceivedEvent message(String data) {
-        return new ReceivedEvent("message", data, "", List.of());
+    /** Checks the components. */
+    public ReceivedEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(lastEventId, "lastEventId");
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("type must not be empty (clients use \"message\")");
+        }
+        if (retry != null && retry.isNegative()) {
+            throw new IllegalArgumentException("retry must not be negative: " + retry);
+        }
     }
 
-    /** Whether type, data and last event id equal {@code other}'s; comments are not compared. */
-    public boolean sameEventAs(ReceivedEvent other) {
-        return type.equals(other.type) && data.equals(other.data) && lastEventId.equals(other.lastEventId);
+    /** An event of type {@code message} with the given data, no last event id and no retry. */
+    public static ReceivedEvent message(String data) {
+        return new ReceivedEvent("message", data, "", null);
     }
 
     @Override
     public String toString() {
-        return "ReceivedEvent{type=" + type + ", data=" + Show.text(data) + ", lastEventId=" + Show.text(lastEventId)
-                + (comments.isEmpty() ? "" : ", comments=" + comments.size()) + "}";
+        StringBuilder sb = new StringBuilder("ReceivedEvent{type=").append(Visible.of(type))
+                .append(" data=").append(Visible.of(data));
+        if (!lastEventId.isEmpty()) {
+            sb.append(" lastEventId=").append(Visible.of(lastEventId));
+        }
+        if (retry != null) {
+            sb.append(" retry=").append(retry.toMillis()).append("ms");
+        }
+        return sb.append('}').toString();
     }
 }

@@ -1,5 +1,8 @@
 package dev.ssejaxrs.stream;
 
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
+
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 

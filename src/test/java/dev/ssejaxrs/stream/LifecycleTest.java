@@ -1,5 +1,8 @@
 package dev.ssejaxrs.stream;
 
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.ssejaxrs.stream;
 
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -11,13 +11,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The README shows the testing examples exactly as the tests that run them. */
+/** The README shows the JerseyTest example exactly as the test that runs it. */
 class ReadmeExamplesInSyncTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "ReadmeTestingExampleTest.java, extension example",
-        "ReadmeJerseyTestExampleTest.java, JerseyTest example"})
+    @CsvSource("ReadmeJerseyTestExampleTest.java, JerseyTest example")
     void readmeContainsTheExampleAsTested(String file, String marker) throws IOException {
         String source = Files.readString(Path.of("src/test/java/dev/ssejaxrs/testing", file));
         String begin = "// README: begin " + marker + "\n";

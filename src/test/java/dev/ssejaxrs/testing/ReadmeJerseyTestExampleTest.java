@@ -23,7 +23,7 @@ class ReadmeJerseyTestExampleTest extends JerseyTest {   // JUnit 5; jersey-test
 
     @Test
     void firstNumberArrivesBeforeTheStreamEnds() {
-        try (OpenEventStream stream = OpenEventStream.open(target("numbers"))) {
+        try (OpenEventStream stream = EventStreamClient.open(target("numbers"))) {
             assertEquals("1", stream.next(Duration.ofSeconds(5)).data());
         }
     }

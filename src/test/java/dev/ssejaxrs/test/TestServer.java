@@ -1,4 +1,4 @@
-package dev.ssejaxrs.stream;
+package dev.ssejaxrs.test;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,11 +8,13 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 
+import dev.ssejaxrs.stream.SseRuntime;
+
 /** A real Grizzly server on a free loopback port running one Jersey application, for tests. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     private final HttpServer server;
     private final GrizzlyHttpContainer container;
-    final int port;
+    public final int port;
 
     private TestServer(ResourceConfig app, int sendBuffer) throws IOException {
         container = new org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider()
@@ -26,12 +28,12 @@ final class TestServer implements AutoCloseable {
         port = server.getListener("grizzly").getPort();
     }
 
-    static TestServer start(ResourceConfig app) {
+    public static TestServer start(ResourceConfig app) {
         return start(app, 0);
     }
 
     /** A server whose sockets have a small send buffer, so that a client that does not read blocks it soon. */
-    static TestServer start(ResourceConfig app, int sendBuffer) {
+    public static TestServer start(ResourceConfig app, int sendBuffer) {
         try {
             return new TestServer(app, sendBuffer);
         } catch (IOException e) {
@@ -39,7 +41,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    static TestServer start(Object... resources) {
+    public static TestServer start(Object... resources) {
         ResourceConfig app = new ResourceConfig();
         for (Object r : resources) {
             if (r instanceof Class<?> c) {
@@ -52,15 +54,15 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The application's event-stream runtime. */
-    SseRuntime runtime() {
+    public SseRuntime runtime() {
         return container.getApplicationHandler().getInjectionManager().getInstance(SseRuntime.class);
     }
 
-    RawClient get(String pathAndQuery, String... headerLines) {
+    public RawClient get(String pathAndQuery, String... headerLines) {
         return RawClient.get(port, pathAndQuery, headerLines);
     }
 
-    HttpServer server() {
+    public HttpServer server() {
         return server;
     }
 

@@ -1,4 +1,4 @@
-package dev.ssejaxrs.stream;
+package dev.ssejaxrs.test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.Map;
  * An HTTP/1.1 client on a plain socket that shows exactly what the server sent: the status line, the raw header
  * lines, and the body bytes after chunked decoding. Reads block with a deadline.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -33,11 +33,11 @@ final class RawClient implements AutoCloseable {
         this.in = socket.getInputStream();
     }
 
-    static RawClient get(int port, String pathAndQuery, String... headerLines) {
+    public static RawClient get(int port, String pathAndQuery, String... headerLines) {
         return request(port, "GET", pathAndQuery, null, 0, headerLines);
     }
 
-    static RawClient request(int port, String method, String pathAndQuery, String bodyText, int receiveBuffer,
+    public static RawClient request(int port, String method, String pathAndQuery, String bodyText, int receiveBuffer,
             String... headerLines) {
         try {
             Socket socket = new Socket();
@@ -66,35 +66,35 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    int status() {
+    public int status() {
         return Integer.parseInt(statusLine.split(" ")[1]);
     }
 
     /** All values of a header (name case-insensitive), in order. */
-    java.util.List<String> headers(String name) {
+    public java.util.List<String> headers(String name) {
         return headers.getOrDefault(name.toLowerCase(Locale.ROOT), java.util.List.of());
     }
 
-    String header(String name) {
+    public String header(String name) {
         java.util.List<String> values = headers(name);
         return values.isEmpty() ? null : values.get(0);
     }
 
     /** The decoded body so far. */
-    String body() {
+    public String body() {
         return body.toString(StandardCharsets.UTF_8);
     }
 
-    byte[] bodyBytes() {
+    public byte[] bodyBytes() {
         return body.toByteArray();
     }
 
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
     /** Reads until the decoded body contains {@code text}; fails with what arrived when the time is up. */
-    String readUntil(String text, Duration timeout) {
+    public String readUntil(String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!body().contains(text)) {
             if (ended || !readSome(deadline)) {
@@ -106,7 +106,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads until at least {@code count} body bytes arrived; fails when the time is up. */
-    void readAtLeast(int count, Duration timeout) {
+    public void readAtLeast(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (body.size() < count) {
             if (ended || !readSome(deadline)) {
@@ -116,7 +116,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Closes the connection with a FIN, as a client that finished politely. */
-    void closeGracefully() {
+    public void closeGracefully() {
         try {
             socket.close();
         } catch (IOException e) {
@@ -125,7 +125,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads until the response ends cleanly (terminating chunk); fails when the time is up. */
-    String readToEnd(Duration timeout) {
+    public String readToEnd(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ended) {
             if (!readSome(deadline)) {
@@ -136,7 +136,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads for {@code duration}; returns whether the connection ended (EOF or last chunk). */
-    boolean readFor(Duration duration) {
+    public boolean readFor(Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
         while (!ended && readSome(deadline)) {
             // keep reading
@@ -145,7 +145,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Whether the server dropped the connection (EOF) before the deadline. */
-    boolean awaitEof(Duration timeout) {
+    public boolean awaitEof(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (System.nanoTime() < deadline) {
@@ -164,7 +164,7 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    static String show(String s) {
+    public static String show(String s) {
         return "\"" + s.replace("\r", "\\r").replace("\n", "\\n") + "\"";
     }
 

@@ -1,0 +1,146 @@
+package dev.ssejaxrs.broadcast;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.WebTarget;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.test.TestServer;
+import dev.ssejaxrs.testing.EventStreamClient;
+import dev.ssejaxrs.testing.OpenEventStream;
+import dev.ssejaxrs.testing.ReceivedEvent;
+
+/** Topics and recipients deliver every event, in order, to the right connections. */
+class DeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final EventRegistry registry = new EventRegistry(
+            RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build());
+    private final TestServer server = BroadcastApp.serve(registry);
+    private final Client client = ClientBuilder.newClient();
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    private WebTarget target(String path) {
+        return client.target("http://127.0.0.1:" + server.port + "/" + path);
+    }
+
+    private static List<String> data(List<ReceivedEvent> events) {
+        return events.stream().map(ReceivedEvent::data).toList();
+    }
+
+    private void awaitSubscribers(Address address, int count) {
+        await().atMost(WAIT).until(() -> registry.stats().containsKey(address)
+                && registry.stats().get(address).subscribers() == count);
+    }
+
+    @Test
+    void hundredEvents_reachFiftySubscribersInOrder() {
+        List<OpenEventStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                streams.add(EventStreamClient.open(target("topics/news")));
+            }
+            awaitSubscribers(Address.topic("news"), 50);
+            for (int i = 1; i <= 100; i++) {
+                Delivery delivery = registry.publish("news", SseEvent.of("n" + i)).toCompletableFuture().join();
+                assertEquals(new Delivery(Integer.toString(i), 50, 0, 0), delivery);
+            }
+            List<String> expected = IntStream.rangeClosed(1, 100).mapToObj(i -> "n" + i).toList();
+            for (OpenEventStream stream : streams) {
+                List<ReceivedEvent> events = stream.collect(100, WAIT);
+                assertEquals(expected, data(events));
+                assertEquals("100", events.get(99).lastEventId());
+            }
+        } finally {
+            streams.forEach(OpenEventStream::close);
+        }
+    }
+
+    @Test
+    void recipients_areIsolated_andEveryConnectionOfOneReceives() {
+        try (OpenEventStream aliceTab1 = EventStreamClient.open(target("recipients/alice"));
+                OpenEventStream aliceTab2 = EventStreamClient.open(target("recipients/alice"));
+                OpenEventStream bob = EventStreamClient.open(target("recipients/bob"))) {
+            awaitSubscribers(Address.recipient("alice"), 2);
+            awaitSubscribers(Address.recipient("bob"), 1);
+            registry.sendTo("alice", SseEvent.of("for alice"));
+            registry.sendTo("bob", SseEvent.of("for bob"));
+            assertEquals("for alice", aliceTab1.next(WAIT).data());
+            assertEquals("for alice", aliceTab2.next(WAIT).data());
+            assertEquals("for bob", bob.next(WAIT).data());
+            registry.sendTo("alice", SseEvent.of("again"));
+            assertEquals("again", aliceTab1.next(WAIT).data());
+            assertEquals("again", aliceTab2.next(WAIT).data());
+            AssertionError none = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> bob.next(Duration.ofMillis(300)));
+            assertTrue(none.getMessage().contains("for bob"), none.getMessage());
+        }
+    }
+
+    @Test
+    void eventsSentBeforeTheRecipientSubscribes_waitAndArriveInOrder() {
+        for (int i = 1; i <= 3; i++) {
+            Delivery delivery = registry.sendTo("carol", SseEvent.of("queued " + i)).toCompletableFuture().join();
+            assertEquals(1, delivery.queued());
+            assertEquals(0, delivery.delivered());
+        }
+        assertEquals(3, registry.stats().get(Address.recipient("carol")).queued());
+        try (OpenEventStream carol = EventStreamClient.open(target("recipients/carol"))) {
+            assertEquals(List.of("queued 1", "queued 2", "queued 3"), data(carol.collect(3, WAIT)));
+            awaitSubscribers(Address.recipient("carol"), 1);
+            registry.sendTo("carol", SseEvent.of("live"));
+            assertEquals("live", carol.next(WAIT).data());
+        }
+        assertEquals(0, registry.stats().get(Address.recipient("carol")).queued());
+    }
+
+    @Test
+    void churnOfTwoThousandSubscriptions_leavesNoSubscriberBehind() {
+        Address address = Address.topic("churn");
+        for (int i = 0; i < 2000; i++) {
+            try (var client = dev.ssejaxrs.test.RawClient.get(server.port, "/topics/churn")) {
+                if (i % 500 == 0) {
+                    registry.publish(address, SseEvent.of("tick " + i));
+                    client.readUntil("data: tick " + i, WAIT);
+                }
+            }
+        }
+        await().atMost(WAIT).until(() -> registry.stats().get(address).subscribers() == 0);
+        await().atMost(WAIT).until(() -> server.runtime().activeStreams() == 0);
+        long disconnects = registry.stats().get(address).disconnects().values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertEquals(2000, disconnects, registry.stats().get(address).toString());
+    }
+
+    @Test
+    void aPublishedEvent_keepsItsOwnId() {
+        try (OpenEventStream stream = EventStreamClient.open(target("topics/ids"))) {
+            awaitSubscribers(Address.topic("ids"), 1);
+            assertEquals("custom-7",
+                    registry.publish("ids", SseEvent.builder().id("custom-7").data("x").build())
+                            .toCompletableFuture().join().id());
+            assertEquals("custom-7", stream.next(WAIT).lastEventId());
+        }
+        assertEquals("2", registry.publish("ids", SseEvent.of("y")).toCompletableFuture().join().id());
+        assertEquals(List.of("1", "2", "3"), IntStream.rangeClosed(1, 3).mapToObj(Integer::toString)
+                .collect(Collectors.toList()));
+    }
+}

@@ -12,12 +12,11 @@ import jakarta.servlet.AsyncListener;
  * A stream's connection on a servlet container (Tomcat, Payara, ...): blocking writes, like {@link JerseyConnection},
  * that stop for good once the container ends the asynchronous request.
  *
- * <p>Why: when a client goes away, the container may notice first (Tomcat reads the idle socket), end the request
- * and recycle its response objects for the next request. A write through the stream we hold would then land in
- * another client's response. So the container's {@link AsyncListener} events mark the connection ended under the
- * same lock that every write holds: the container cannot recycle the response while a write is in progress, and
- * no write happens after. The event also closes the stream at once ({@code CLIENT_GONE}), without waiting for a
- * ping.
+ * <p>Why: the container may end the asynchronous request on its own (Tomcat does after a write to a client that
+ * left fails, or on an error or timeout) and recycle its response objects for the next request. A write through
+ * the stream we hold would then land in another client's response. So the container's {@link AsyncListener} events
+ * mark the connection ended under the same lock that every write holds: the container cannot recycle the response
+ * while a write is in progress, and no write happens after. The event also closes the stream ({@code CLIENT_GONE}).
  *
  * <p>Threads: the stream's drain task writes, flushes and ends; the container calls the listener methods on its
  * threads; {@link #abort()} may come from the scheduler and never waits for a blocked write.
@@ -27,7 +26,7 @@ final class ServletConnection extends JerseyConnection implements AsyncListener 
     private final AtomicReference<Runnable> onGone = new AtomicReference<>();
     /** The response ended: by the container, or by {@link #end()}. Guarded by {@link #lock}. */
     private boolean ended;
-    private volatile boolean endedByContainer;
+    private volatile boolean containerEnded;
 
     ServletConnection(OutputStream out, AutoCloseable response) {
         super(out, response);
@@ -64,7 +63,7 @@ final class ServletConnection extends JerseyConnection implements AsyncListener 
     @Override
     public void onClientGone(Runnable task) {
         onGone.set(task);
-        if (endedByContainer) {
+        if (containerEnded) {
             runOnGone();
         }
     }
@@ -116,11 +115,12 @@ final class ServletConnection extends JerseyConnection implements AsyncListener 
         // not re-registered: one asynchronous cycle per stream
     }
 
-    private void endedByContainer() {
+    /** The container ended (or will end, before the stream could write) the response. */
+    void endedByContainer() {
         lock.lock(); // waits for a write in progress: the container recycles the response after this returns
         try {
             ended = true;
-            endedByContainer = true;
+            containerEnded = true;
         } finally {
             lock.unlock();
         }

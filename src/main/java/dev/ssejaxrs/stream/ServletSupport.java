@@ -20,7 +20,7 @@ final class ServletSupport {
 
     /**
      * A servlet connection for the current request, or {@code null} when the request did not come through a
-     * servlet or cannot go asynchronous here. Must run inside Jersey's request scope, on the thread that serves the
+     * servlet. When the request cannot go asynchronous, the connection is ended from the start. Must run inside Jersey's request scope, on the thread that serves the
      * request: it starts the asynchronous cycle that Jersey would start right after (Jersey then finds it started
      * and uses it) so that the connection's listener is registered before the container could end the request.
      */
@@ -28,16 +28,24 @@ final class ServletSupport {
         HttpServletRequest request;
         try {
             request = injectionManager.getInstance(HttpServletRequest.class);
-            if (request == null) {
-                return null;
-            }
-            AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
-            ServletConnection connection = new ServletConnection(out, response);
-            async.addListener(connection);
-            return connection;
-        } catch (RuntimeException notServletOrNotAsync) {
-            LOG.log(Level.DEBUG, "no servlet connection for this request; writes are not guarded", notServletOrNotAsync);
+        } catch (RuntimeException notServlet) {
+            LOG.log(Level.DEBUG, "not a servlet request", notServlet);
             return null;
         }
+        if (request == null) {
+            return null;
+        }
+        ServletConnection connection = new ServletConnection(out, response);
+        try {
+            AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
+            async.addListener(connection);
+        } catch (IllegalStateException notAsync) {
+            // The container ends the response when the request's service() returns: writing after that would land
+            // in a recycled response, so the stream ends at its first write instead.
+            LOG.log(Level.WARNING, "an event stream needs an asynchronous servlet request: set async-supported on "
+                    + "the Jersey servlet and on every filter in front of it (" + notAsync.getMessage() + ")");
+            connection.endedByContainer();
+        }
+        return connection;
     }
 }

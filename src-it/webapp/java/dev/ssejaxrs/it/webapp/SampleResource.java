@@ -26,9 +26,6 @@ import dev.ssejaxrs.stream.StreamOptions;
  */
 @Path("/")
 public class SampleResource {
-    /** Ping interval of {@code /endless}: a client that left is noticed within about this long. */
-    static final Duration PING_INTERVAL = Duration.ofMillis(200);
-
     @Context
     private SseRuntime runtime;
 
@@ -47,18 +44,20 @@ public class SampleResource {
     @Path("sink-numbers")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void sinkNumbers(@Context SseEventSink sink, @QueryParam("count") @DefaultValue("5") int count,
-            @QueryParam("delayMs") @DefaultValue("200") long delayMs) {
-        EventStream.of(slowNumbers(count, delayMs, delayMs), withCloseLog()).sendTo(sink);
+            @QueryParam("delayMs") @DefaultValue("200") long delayMs,
+            @QueryParam("firstDelayMs") @DefaultValue("-1") long firstDelayMs) {
+        EventStream.of(slowNumbers(count, delayMs, firstDelayMs < 0 ? delayMs : firstDelayMs), withCloseLog())
+                .sendTo(sink);
     }
 
     /**
-     * One {@code hello} event, then nothing but pings until the client leaves or the application stops (then a
-     * {@code shutdown} event says goodbye).
+     * One {@code hello} event, then nothing but pings every {@code pingMs} until the client leaves or the application
+     * stops (then a {@code shutdown} event says goodbye). A client that left is noticed by the next ping at the latest.
      */
     @GET
     @Path("endless")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public EventStream endless() {
+    public EventStream endless(@QueryParam("pingMs") @DefaultValue("200") long pingMs) {
         Flow.Publisher<String> helloThenSilence = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             private boolean greeted;
 
@@ -75,7 +74,7 @@ public class SampleResource {
             }
         });
         return EventStream.of(helloThenSilence, StreamOptions.builder()
-                .pingInterval(PING_INTERVAL)
+                .pingInterval(Duration.ofMillis(pingMs))
                 .farewellEvent(SseEvent.builder().event("shutdown").data("bye").build())
                 .onClose(CloseLog.of(runtime)::record)
                 .build());

@@ -112,6 +112,20 @@ final class ContainerProcess implements AutoCloseable {
         in.flush();
     }
 
+    /** Polls the log until a line matches {@code pattern}; fails when the time is up or the process exits. */
+    void awaitLogLine(java.util.regex.Pattern pattern, Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.readString(log, StandardCharsets.ISO_8859_1).lines().anyMatch(pattern.asPredicate())) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no log line like " + pattern + " within " + timeout + "; see " + log);
+            }
+            Thread.sleep(250); // polling a server that is starting up
+        }
+    }
+
     /** Polls {@code path} on {@code port} until it answers 200; fails when the time is up or the process exits. */
     void awaitServing(int port, String path, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -37,7 +38,9 @@ class PayaraIT extends ServletContainerContract {
                 "--nocluster", "--disablephonehome", "--port", Integer.toString(port),
                 "--rootdir", root.resolve("root").toString(), "--deploy", war.toString()),
                 root.resolve("payara.log"), false);
-        payara.awaitServing(port, CONTEXT + "/auto/stats", STARTUP);
+        // Payara Micro answers while it deploys, then reloads the web module: wait for its own word first
+        payara.awaitLogLine(Pattern.compile("Payara Micro .* ready in"), STARTUP);
+        payara.awaitServing(port, CONTEXT + "/auto/stats", Duration.ofSeconds(30));
     }
 
     @AfterAll

@@ -162,10 +162,6 @@ final class ContainerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    Path log() {
-        return log;
-    }
-
     /** Kills the process and waits a bounded time for it to go. */
     @Override
     public void close() throws InterruptedException {

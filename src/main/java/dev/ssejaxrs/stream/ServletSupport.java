@@ -20,9 +20,11 @@ final class ServletSupport {
 
     /**
      * A servlet connection for the current request, or {@code null} when the request did not come through a
-     * servlet. When the request cannot go asynchronous, the connection is ended from the start. Must run inside Jersey's request scope, on the thread that serves the
-     * request: it starts the asynchronous cycle that Jersey would start right after (Jersey then finds it started
-     * and uses it) so that the connection's listener is registered before the container could end the request.
+     * servlet. When the request cannot go asynchronous, the connection is ended from the start.
+     *
+     * <p>Must run inside Jersey's request scope, on the thread that serves the request: it starts the asynchronous
+     * cycle that Jersey would start right after (Jersey then finds it started and uses it), so that the connection's
+     * listener is registered before the container could end the request.
      */
     static StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
         HttpServletRequest request;

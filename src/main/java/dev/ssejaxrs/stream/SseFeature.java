@@ -25,6 +25,7 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 public final class SseFeature implements Feature {
     private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
     private static final String GRIZZLY_REQUEST = "org.glassfish.grizzly.http.server.Request";
+    private static final String SERVLET_ASYNC_LISTENER = "jakarta.servlet.AsyncListener";
 
     @Override
     public boolean configure(FeatureContext context) {
@@ -33,8 +34,9 @@ public final class SseFeature implements Feature {
         }
         SseRuntime runtime = new SseRuntime();
         InjectionManager injectionManager = injectionManager(context);
-        GrizzlySupport grizzly = onGrizzly() ? new GrizzlySupport(runtime) : null;
-        context.register(new StreamStartWriter(runtime, injectionManager, grizzly));
+        GrizzlySupport grizzly = present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime) : null;
+        boolean servlet = present(SERVLET_ASYNC_LISTENER);
+        context.register(new StreamStartWriter(runtime, injectionManager, grizzly, servlet));
         context.register(new SseEventWriter());
         context.register(new EventStreamResponseFilter());
         context.register(new ShutdownListener(runtime));
@@ -56,9 +58,10 @@ public final class SseFeature implements Feature {
         }
     }
 
-    private static boolean onGrizzly() {
+    /** Whether a container's class is visible: its support classes are loaded only then. */
+    private static boolean present(String className) {
         try {
-            Class.forName(GRIZZLY_REQUEST, false, SseFeature.class.getClassLoader());
+            Class.forName(className, false, SseFeature.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;

@@ -16,8 +16,9 @@ import dev.ssejaxrs.event.LineSeparator;
 
 /**
  * Opens an event stream when Jersey writes its {@link StreamStart} chunk: Jersey has committed the response, so
- * this captures the response stream (and, on Grizzly, the connection) and hands the stream to the
- * {@link SseRuntime}. Runs inside the request scope, on the thread that commits the response.
+ * this captures the response stream (and, on Grizzly, the connection; on a servlet container, the asynchronous
+ * request) and hands the stream to the {@link SseRuntime}. Runs inside the request scope, on the thread that
+ * commits the response.
  */
 final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
     /** On the sink route Jersey appends a line feed to the chunk: with it, this makes an empty comment line. */
@@ -27,11 +28,15 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
     private final SseRuntime runtime;
     private final InjectionManager injectionManager;
     private final GrizzlySupport grizzly;
+    /** Whether the Servlet API is visible, so that {@link ServletSupport} can load. */
+    private final boolean servlet;
 
-    StreamStartWriter(SseRuntime runtime, InjectionManager injectionManager, GrizzlySupport grizzly) {
+    StreamStartWriter(SseRuntime runtime, InjectionManager injectionManager, GrizzlySupport grizzly,
+            boolean servlet) {
         this.runtime = runtime;
         this.injectionManager = injectionManager;
         this.grizzly = grizzly;
+        this.servlet = servlet;
     }
 
     @Override
@@ -49,6 +54,9 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
         StreamConnection connection = null;
         if (grizzly != null && injectionManager != null) {
             connection = grizzly.connect(injectionManager, out, start.output);
+        }
+        if (connection == null && servlet && injectionManager != null) {
+            connection = ServletSupport.connect(injectionManager, out, start.output);
         }
         if (connection == null) {
             connection = new JerseyConnection(out, start.output);

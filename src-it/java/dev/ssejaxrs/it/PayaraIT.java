@@ -1,0 +1,87 @@
+package dev.ssejaxrs.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sample WAR without Jersey or JSON-B jars on Payara Micro 6 (Jakarta EE 10, its own Jersey), started as a JVM
+ * of its own once for all tests of this class: Payara's Jersey must auto-discover sse-jaxrs from WEB-INF/lib.
+ */
+class PayaraIT extends ServletContainerContract {
+    private static final String CONTEXT = "/sse-sample";
+    private static final Duration STARTUP = Duration.ofMinutes(4);
+    private static ContainerProcess payara;
+    private static int port;
+
+    @BeforeAll
+    static void startPayara() throws Exception {
+        Path micro = ContainerProcess.builtFile("it.payaraMicro");
+        Path war = ContainerProcess.builtFile("it.payaraWar");
+        port = ContainerProcess.freePort();
+        Path root = Path.of("target", "payara-it");
+        Files.createDirectories(root);
+        payara = ContainerProcess.start(List.of(ContainerProcess.java(), "-Xmx512m", "-jar", micro.toString(),
+                "--nocluster", "--disablephonehome", "--port", Integer.toString(port),
+                "--rootdir", root.resolve("root").toString(), "--deploy", war.toString()),
+                root.resolve("payara.log"), false);
+        // Payara Micro answers while it deploys, then reloads the web module: wait for its own word first
+        payara.awaitLogLine(Pattern.compile("Payara Micro .* ready in"), STARTUP);
+        payara.awaitServing(port, CONTEXT + "/auto/stats", Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopPayara() throws Exception {
+        if (payara != null) {
+            payara.close();
+        }
+    }
+
+    @Override
+    int port() {
+        return port;
+    }
+
+    @Override
+    String contextPath() {
+        return CONTEXT;
+    }
+
+    @Test
+    void war_holdsOnlyTheSampleAndTheSseJaxrsJar() throws Exception {
+        try (ZipFile war = new ZipFile(ContainerProcess.builtFile("it.payaraWar").toFile())) {
+            List<String> libs = war.stream().map(ZipEntry::getName)
+                    .filter(name -> name.startsWith("WEB-INF/lib/") && name.endsWith(".jar"))
+                    .collect(Collectors.toList());
+            assertEquals(1, libs.size(), libs.toString());
+            assertTrue(libs.get(0).matches("WEB-INF/lib/sse-jaxrs-[^/]+\\.jar"), libs.toString());
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void stop_endsOpenStreamsWithTheirFarewell_andExitsPromptly() throws Exception {
+        try (RawHttp auto = openEndless("auto"); RawHttp explicit = openEndless("explicit")) {
+            Duration took = payara.terminate(Duration.ofSeconds(60));
+            assertTrue(took.toSeconds() < 20, "Payara took " + took + " to stop");
+            for (RawHttp client : List.of(auto, explicit)) {
+                String body = client.readToEnd(WAIT);
+                assertTrue(body.endsWith(FAREWELL), RawHttp.show(body));
+                assertTrue(client.endedCleanly(), "the response ended with its terminating chunk");
+            }
+        }
+    }
+}

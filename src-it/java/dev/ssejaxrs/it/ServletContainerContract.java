@@ -1,0 +1,216 @@
+package dev.ssejaxrs.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What every servlet container must do with the sample WAR ({@code src-it/webapp}), over real HTTP. It has three
+ * Jersey applications: {@code /auto} gets sse-jaxrs through auto-discovery only, {@code /explicit} has
+ * auto-discovery off and registers {@code SseFeature}, {@code /unregistered} has it off and registers nothing.
+ * A subclass starts one container for all of its tests and ends with the container's shutdown test (ordered last).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class ServletContainerContract {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final String FAREWELL = "event: shutdown\r\ndata: bye\r\n\r\n";
+    private static final String HELLO = "data: hello\r\n\r\n";
+
+    /** The HTTP port of the running container. */
+    abstract int port();
+
+    /** The sample WAR's context path, such as {@code /sse-sample}. */
+    abstract String contextPath();
+
+    RawHttp get(String path) {
+        return RawHttp.get(port(), contextPath() + path, WAIT);
+    }
+
+    /** Opens {@code /endless} of {@code app} (pings every 200 ms) and reads its first event. */
+    RawHttp openEndless(String app) {
+        return openEndless(app, "");
+    }
+
+    RawHttp openEndless(String app, String query) {
+        RawHttp client = get("/" + app + "/endless" + query);
+        assertEquals(200, client.status(), client.head());
+        client.readUntil(HELLO, WAIT);
+        return client;
+    }
+
+    int activeStreams(String app) {
+        return number(stats(app), "activeStreams");
+    }
+
+    int closed(String app, String reason) {
+        return number(stats(app), reason);
+    }
+
+    private String stats(String app) {
+        try (RawHttp stats = get("/" + app + "/stats")) {
+            assertEquals(200, stats.status(), stats.head());
+            return stats.readToEnd(WAIT);
+        }
+    }
+
+    private static int number(String json, String member) {
+        Matcher m = Pattern.compile("\"" + member + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), member + " in " + json);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static void assertEventStreamHeaders(RawHttp client) {
+        assertEquals(200, client.status(), client.head());
+        assertEquals("text/event-stream;charset=UTF-8", client.header("Content-Type"), client.head());
+        assertEquals("no-store", client.header("Cache-Control"), client.head());
+        assertEquals("no", client.header("X-Accel-Buffering"), client.head());
+        assertEquals("chunked", client.header("Transfer-Encoding"), client.head());
+        assertNull(client.header("Content-Encoding"), client.head());
+    }
+
+    /** The first event is due 2 s after the request: the head must not wait for it (nor be sent with it). */
+    @Test
+    void headersLeaveAtOnce_beforeADelayedFirstEvent() {
+        try (RawHttp client = get("/auto/numbers?count=2&firstDelayMs=2000&delayMs=0")) {
+            assertEventStreamHeaders(client);
+            client.readUntil("data: 1\r\n\r\n", WAIT);
+            assertHeldBack("the first event", client.elapsed(), "the head", client.headAfter());
+            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\n", client.readToEnd(WAIT));
+        }
+    }
+
+    private static void assertHeldBack(String later, Duration laterAt, String earlier, Duration earlierAt) {
+        long gap = laterAt.minus(earlierAt).toMillis();
+        assertTrue(gap >= 1000, earlier + " came at " + earlierAt.toMillis() + " ms, " + later + " at "
+                + laterAt.toMillis() + " ms: expected them about 2 s apart");
+    }
+
+    @Test
+    void eventsArriveOneByOne_notWhenTheStreamEnds() {
+        int completedBefore = closed("auto", "COMPLETED");
+        try (RawHttp client = get("/auto/numbers?count=4&delayMs=500")) {
+            assertEventStreamHeaders(client);
+            String first = client.readUntil("data: 1\r\n\r\n", WAIT);
+            long firstAt = client.elapsed().toMillis();
+            assertEquals("data: 1\r\n\r\n", first, "only the first event is out yet");
+            assertFalse(client.ended());
+            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\ndata: 4\r\n\r\n", client.readToEnd(WAIT));
+            long restTook = client.elapsed().toMillis() - firstAt;
+            assertTrue(restTook >= 1200, "events 2 to 4 came " + restTook + " ms after the first, expected ~1500");
+            assertTrue(client.endedCleanly(), "the response ended with its terminating chunk");
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0 && closed("auto", "COMPLETED") > completedBefore);
+    }
+
+    @Test
+    void sinkRoute_sendsHeadersAtOnce_andStreamsIncrementally() {
+        try (RawHttp client = get("/auto/sink-numbers?count=3&firstDelayMs=2000&delayMs=300")) {
+            assertEventStreamHeaders(client);
+            assertEquals(":\r\n", client.readUntil(":\r\n", WAIT), "an empty comment line carries the headers");
+            Duration commentAt = client.elapsed();
+            assertEquals(":\r\ndata: 1\r\n\r\n", client.readUntil("data: 1\r\n\r\n", WAIT));
+            assertHeldBack("the first event", client.elapsed(), "the comment", commentAt);
+            assertEquals(":\r\ndata: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", client.readToEnd(WAIT));
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
+    }
+
+    @Test
+    void explicitRegistration_withAutoDiscoveryOff_streams() {
+        int completedBefore = closed("explicit", "COMPLETED");
+        try (RawHttp client = get("/explicit/numbers?count=3&delayMs=0")) {
+            assertEventStreamHeaders(client);
+            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", client.readToEnd(WAIT));
+        }
+        await().atMost(WAIT)
+                .until(() -> activeStreams("explicit") == 0 && closed("explicit", "COMPLETED") > completedBefore);
+    }
+
+    @Test
+    void noRegistration_withAutoDiscoveryOff_doesNotStream() {
+        try (RawHttp client = get("/unregistered/numbers")) {
+            assertNotEquals(200, client.status(), client.head());
+            assertNotEquals("text/event-stream;charset=UTF-8", client.header("Content-Type"), client.head());
+        }
+    }
+
+    @Test
+    void idleStream_getsPings() {
+        try (RawHttp client = openEndless("auto")) {
+            String pings = client.readUntil(": ping", 3, Duration.ofSeconds(3));
+            assertTrue(pings.matches("(?s)data: hello\r\n\r\n(: ping - [^\r\n]+\r\n\r\n)+.*"), RawHttp.show(pings));
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
+    }
+
+    /**
+     * A container may notice a client that left before the stream does, end the request and hand its response
+     * objects to the next request: the stream must never write into that one.
+     */
+    @Test
+    void clientThatLeaves_neverDisturbsTheNextRequest() {
+        for (int i = 0; i < 12; i++) {
+            try (RawHttp leaving = openEndless("auto")) {
+                leaving.readUntil(": ping", WAIT);
+            }
+            try (RawHttp next = openEndless("auto")) {
+                String body = next.readUntil(": ping", 2, WAIT);
+                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawHttp.show(body));
+            }
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
+    }
+
+    /** A servlet without async support ends the response when the request returns; the stream must end too. */
+    @Test
+    void servletWithoutAsyncSupport_endsTheStream_andNeverDisturbsTheNextRequest() {
+        int goneBefore = closed("sync", "CLIENT_GONE");
+        for (int i = 0; i < 3; i++) {
+            try (RawHttp sync = get("/sync/endless")) {
+                assertEquals(200, sync.status(), sync.head());
+                assertEquals("", sync.readToEnd(WAIT), "round " + i);
+            }
+            try (RawHttp next = openEndless("auto")) {
+                String body = next.readUntil(": ping", 2, WAIT);
+                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawHttp.show(body));
+            }
+        }
+        await().atMost(WAIT).until(() -> activeStreams("sync") == 0 && activeStreams("auto") == 0);
+        assertEquals(goneBefore + 3, closed("sync", "CLIENT_GONE"));
+    }
+
+    @Test
+    void clientsThatLeave_areNoticedByTheNextPing_andEveryStreamEnds() {
+        int goneAutoBefore = closed("auto", "CLIENT_GONE");
+        int goneExplicitBefore = closed("explicit", "CLIENT_GONE");
+        List<RawHttp> clients = new ArrayList<>();
+        try {
+            clients.add(openEndless("auto"));
+            clients.add(openEndless("auto"));
+            clients.add(openEndless("explicit"));
+            // each application counts its own streams
+            await().atMost(WAIT).until(() -> activeStreams("auto") == 2 && activeStreams("explicit") == 1);
+        } finally {
+            clients.forEach(RawHttp::close);
+        }
+        long left = System.nanoTime();
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0 && activeStreams("explicit") == 0);
+        long noticedMillis = (System.nanoTime() - left) / 1_000_000;
+        assertTrue(noticedMillis < 3000, "the streams ended " + noticedMillis + " ms after the clients left");
+        assertEquals(goneAutoBefore + 2, closed("auto", "CLIENT_GONE"));
+        assertEquals(goneExplicitBefore + 1, closed("explicit", "CLIENT_GONE"));
+    }
+}

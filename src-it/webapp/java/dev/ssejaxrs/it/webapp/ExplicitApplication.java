@@ -1,0 +1,24 @@
+package dev.ssejaxrs.it.webapp;
+
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import dev.ssejaxrs.stream.SseFeature;
+
+/** {@code /explicit}: auto-discovery off, {@link SseFeature} registered by hand. */
+@ApplicationPath("explicit")
+public class ExplicitApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(SampleResource.class, SseFeature.class);
+    }
+
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of("jersey.config.disableAutoDiscovery", true);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ssejaxrs.stream;
+
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.glassfish.jersey.internal.inject.InjectionManager;
+
+/**
+ * Servlet-specific help, loaded only when the Servlet API is on the class path: makes a {@link ServletConnection}
+ * for a request that Jersey's servlet container serves.
+ */
+final class ServletSupport {
+    private static final System.Logger LOG = System.getLogger(ServletSupport.class.getName());
+
+    private ServletSupport() {
+    }
+
+    /**
+     * A servlet connection for the current request, or {@code null} when the request did not come through a
+     * servlet. When the request cannot go asynchronous, the connection is ended from the start.
+     *
+     * <p>Must run inside Jersey's request scope, on the thread that serves the request: it starts the asynchronous
+     * cycle that Jersey would start right after (Jersey then finds it started and uses it), so that the connection's
+     * listener is registered before the container could end the request.
+     */
+    static StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
+        HttpServletRequest request;
+        try {
+            request = injectionManager.getInstance(HttpServletRequest.class);
+        } catch (RuntimeException notServlet) {
+            LOG.log(Level.DEBUG, "not a servlet request", notServlet);
+            return null;
+        }
+        if (request == null) {
+            return null;
+        }
+        ServletConnection connection = new ServletConnection(out, response);
+        try {
+            AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
+            async.addListener(connection);
+        } catch (IllegalStateException notAsync) {
+            // The container ends the response when the request's service() returns: writing after that would land
+            // in a recycled response, so the stream ends at its first write instead.
+            LOG.log(Level.WARNING, "an event stream needs an asynchronous servlet request: set async-supported on "
+                    + "the Jersey servlet and on every filter in front of it (" + notAsync.getMessage() + ")");
+            connection.endedByContainer();
+        }
+        return connection;
+    }
+}

@@ -165,7 +165,9 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static String show(String s) {
-        return "\"" + s.replace("\r", "\\r").replace("\n", "\\n") + "\"";
+        String tail = s.length() > 600 ? "..." + s.substring(s.length() - 600) : s;
+        return "\"" + tail.replace("\r", "\\r").replace("\n", "\\n") + "\"" + (s.length() > 600
+                ? " (" + s.length() + " chars)" : "");
     }
 
     @Override

@@ -2,8 +2,13 @@ package dev.ssejaxrs.test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.nio.ChannelConfigurator;
+import org.glassfish.grizzly.nio.NIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -22,7 +27,25 @@ public final class TestServer implements AutoCloseable {
         server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), container, false,
                 null, false);
         if (sendBuffer > 0) {
-            server.getListener("grizzly").getTransport().setWriteBufferSize(sendBuffer);
+            // Grizzly only ever raises SO_SNDBUF; lower it on each accepted socket, so that loopback's autotuned
+            // megabytes of kernel buffer do not hide a client that stopped reading
+            TCPNIOTransport transport = server.getListener("grizzly").getTransport();
+            ChannelConfigurator defaults = transport.getChannelConfigurator();
+            transport.setChannelConfigurator(new ChannelConfigurator() {
+                @Override
+                public void preConfigure(NIOTransport t, SelectableChannel channel) throws IOException {
+                    defaults.preConfigure(t, channel);
+                    if (channel instanceof SocketChannel socket) {
+                        socket.socket().setSendBufferSize(sendBuffer);
+                    }
+                }
+
+                @Override
+                public void postConfigure(NIOTransport t, SelectableChannel channel) throws IOException {
+                    defaults.postConfigure(t, channel);
+                }
+            });
+            transport.setWriteBufferSize(sendBuffer);
         }
         server.start();
         port = server.getListener("grizzly").getPort();

@@ -1,0 +1,92 @@
+package dev.ssejaxrs.broadcast;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
+import dev.ssejaxrs.testing.EventStreamClient;
+import dev.ssejaxrs.testing.OpenEventStream;
+
+/** Who may subscribe, and which events reach whom. */
+class AccessTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Default recipient rule, plus: events named "internal" only reach admins. */
+    private final EventRegistry registry = new EventRegistry(RegistryOptions.builder()
+            .accessPolicy(new AccessPolicy() {
+                private final AccessPolicy recipients = AccessPolicy.recipientIsPrincipal();
+
+                @Override
+                public String refusal(Address address, SecurityContext caller) {
+                    return recipients.refusal(address, caller);
+                }
+
+                @Override
+                public boolean mayReceive(Address address, SseEvent event, SecurityContext caller) {
+                    return !"internal".equals(event.event()) || caller != null && caller.isUserInRole("admin");
+                }
+            }).build());
+    private final TestServer server = BroadcastApp.serve(registry);
+    private final Client client = ClientBuilder.newClient();
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void anotherPrincipalsRecipientStream_is403WithAReason() {
+        try (RawClient mallory = server.get("/recipients/alice", "X-User: mallory")) {
+            assertEquals(403, mallory.status());
+            assertTrue(mallory.readToEnd(WAIT).contains("principal mallory may not subscribe to recipient alice"));
+        }
+        try (RawClient anonymous = server.get("/recipients/alice")) {
+            assertEquals(403, anonymous.status());
+            assertTrue(anonymous.readToEnd(WAIT).contains("authentication required"));
+        }
+        try (OpenEventStream alice = EventStreamClient.open(
+                client.target("http://127.0.0.1:" + server.port + "/recipients/alice"), Map.of("X-User", "alice"))) {
+            assertEquals(200, alice.status());
+            await().atMost(WAIT).until(() -> registry.stats().get(Address.recipient("alice")).subscribers() == 1);
+            registry.sendTo("alice", SseEvent.of("private"));
+            assertEquals("private", alice.next(WAIT).data());
+        }
+    }
+
+    @Test
+    void filteredEvents_neverReachTheWrongSubscriber() {
+        String url = "http://127.0.0.1:" + server.port + "/topics/ops";
+        try (OpenEventStream admin = EventStreamClient.open(client.target(url), Map.of("X-User", "admin-ann"));
+                OpenEventStream user = EventStreamClient.open(client.target(url), Map.of("X-User", "bob"))) {
+            await().atMost(WAIT).until(() -> registry.stats().get(Address.topic("ops")).subscribers() == 2);
+            registry.publish("ops", SseEvent.builder().event("internal").data("secret").build());
+            registry.publish("ops", SseEvent.of("public"));
+            assertEquals("secret", admin.next(WAIT).data());
+            assertEquals("public", admin.next(WAIT).data());
+            assertEquals("public", user.next(WAIT).data()); // the first event bob gets: never the secret
+            AssertionError nothingMore = assertThrows(AssertionError.class, () -> user.next(Duration.ofMillis(300)));
+            assertTrue(!nothingMore.getMessage().contains("secret"), nothingMore.getMessage());
+        }
+        // replay obeys the filter too
+        try (OpenEventStream lateUser = EventStreamClient.open(client.target(url),
+                Map.of("X-User", "bob", "Last-Event-ID", "0"))) {
+            assertEquals("replay-incomplete", lateUser.next(WAIT).type());
+            assertEquals("public", lateUser.next(WAIT).data());
+        }
+    }
+}

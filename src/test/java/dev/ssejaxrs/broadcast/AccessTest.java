@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,7 @@ class AccessTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** Default recipient rule, plus: events named "internal" only reach admins. */
-    private final EventRegistry registry = new EventRegistry(RegistryOptions.builder()
+    private final BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder()
             .accessPolicy(new AccessPolicy() {
                 private final AccessPolicy recipients = AccessPolicy.recipientIsPrincipal();
 
@@ -40,13 +39,12 @@ class AccessTest {
                     return !"internal".equals(event.event()) || caller != null && caller.isUserInRole("admin");
                 }
             }).build());
-    private final TestServer server = BroadcastApp.serve(registry);
-    private final Client client = ClientBuilder.newClient();
+    private final EventRegistry registry = app.registry;
+    private final TestServer server = app.server;
 
     @AfterEach
     void stop() {
-        client.close();
-        server.close();
+        app.close();
     }
 
     @Test
@@ -60,7 +58,7 @@ class AccessTest {
             assertTrue(anonymous.readToEnd(WAIT).contains("authentication required"));
         }
         try (OpenEventStream alice = EventStreamClient.open(
-                client.target("http://127.0.0.1:" + server.port + "/recipients/alice"), Map.of("X-User", "alice"))) {
+                app.target("recipients/alice"), Map.of("X-User", "alice"))) {
             assertEquals(200, alice.status());
             await().atMost(WAIT).until(() -> registry.stats().get(Address.recipient("alice")).subscribers() == 1);
             registry.sendTo("alice", SseEvent.of("private"));
@@ -70,9 +68,9 @@ class AccessTest {
 
     @Test
     void filteredEvents_neverReachTheWrongSubscriber() {
-        String url = "http://127.0.0.1:" + server.port + "/topics/ops";
-        try (OpenEventStream admin = EventStreamClient.open(client.target(url), Map.of("X-User", "admin-ann"));
-                OpenEventStream user = EventStreamClient.open(client.target(url), Map.of("X-User", "bob"))) {
+        WebTarget ops = app.target("topics/ops");
+        try (OpenEventStream admin = EventStreamClient.open(ops, Map.of("X-User", "admin-ann"));
+                OpenEventStream user = EventStreamClient.open(ops, Map.of("X-User", "bob"))) {
             await().atMost(WAIT).until(() -> registry.stats().get(Address.topic("ops")).subscribers() == 2);
             registry.publish("ops", SseEvent.builder().event("internal").data("secret").build());
             registry.publish("ops", SseEvent.of("public"));
@@ -83,7 +81,7 @@ class AccessTest {
             assertTrue(!nothingMore.getMessage().contains("secret"), nothingMore.getMessage());
         }
         // replay obeys the filter too
-        try (OpenEventStream lateUser = EventStreamClient.open(client.target(url),
+        try (OpenEventStream lateUser = EventStreamClient.open(ops,
                 Map.of("X-User", "bob", "Last-Event-ID", "0"))) {
             assertEquals("replay-incomplete", lateUser.next(WAIT).type());
             assertEquals("public", lateUser.next(WAIT).data());

@@ -3,6 +3,9 @@ package dev.ssejaxrs.broadcast;
 import java.security.Principal;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +29,28 @@ final class BroadcastApp {
 
     static TestServer serve(EventRegistry registry) {
         return serve(registry, 0);
+    }
+
+    /** A registry, a server serving it, and a client: what every broadcast test starts with. */
+    static final class Running implements AutoCloseable {
+        final EventRegistry registry;
+        final TestServer server;
+        private final Client client = ClientBuilder.newClient();
+
+        Running(RegistryOptions options) {
+            registry = new EventRegistry(options);
+            server = serve(registry);
+        }
+
+        WebTarget target(String path) {
+            return client.target("http://127.0.0.1:" + server.port + "/" + path);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.close();
+        }
     }
 
     static TestServer serve(EventRegistry registry, int sendBuffer) {

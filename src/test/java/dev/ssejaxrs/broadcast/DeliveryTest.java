@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.WebTarget;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,19 +25,18 @@ import dev.ssejaxrs.testing.ReceivedEvent;
 class DeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final EventRegistry registry = new EventRegistry(
+    private final BroadcastApp.Running app = new BroadcastApp.Running(
             RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build());
-    private final TestServer server = BroadcastApp.serve(registry);
-    private final Client client = ClientBuilder.newClient();
+    private final EventRegistry registry = app.registry;
+    private final TestServer server = app.server;
 
     @AfterEach
     void stop() {
-        client.close();
-        server.close();
+        app.close();
     }
 
     private WebTarget target(String path) {
-        return client.target("http://127.0.0.1:" + server.port + "/" + path);
+        return app.target(path);
     }
 
     private static List<String> data(List<ReceivedEvent> events) {

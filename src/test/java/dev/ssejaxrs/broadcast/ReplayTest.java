@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.WebTarget;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,19 +24,18 @@ import dev.ssejaxrs.testing.ReceivedEvent;
 class ReplayTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final EventRegistry registry = new EventRegistry(RegistryOptions.builder()
+    private final BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder()
             .history(10, Duration.ofHours(1)).build());
-    private final TestServer server = BroadcastApp.serve(registry);
-    private final Client client = ClientBuilder.newClient();
+    private final EventRegistry registry = app.registry;
+    private final TestServer server = app.server;
 
     @AfterEach
     void stop() {
-        client.close();
-        server.close();
+        app.close();
     }
 
     private WebTarget topic(String name) {
-        return client.target("http://127.0.0.1:" + server.port + "/topics/" + name);
+        return app.target("topics/" + name);
     }
 
     private static List<String> data(List<ReceivedEvent> events) {
@@ -102,20 +99,18 @@ class ReplayTest {
 
     @Test
     void publishingWhileReplaying_losesAndDuplicatesNothing() throws Exception {
-        EventRegistry big = new EventRegistry(RegistryOptions.builder().history(5000, Duration.ofHours(1))
-                .subscriberQueue(10_000).build());
-        try (TestServer bigServer = BroadcastApp.serve(big)) {
+        try (BroadcastApp.Running big = new BroadcastApp.Running(RegistryOptions.builder()
+                .history(5000, Duration.ofHours(1)).subscriberQueue(10_000).build())) {
             for (int i = 1; i <= 1000; i++) {
-                big.publish("race", SseEvent.of("e" + i));
+                big.registry.publish("race", SseEvent.of("e" + i));
             }
             CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
                 for (int i = 1001; i <= 3000; i++) {
-                    big.publish("race", SseEvent.of("e" + i));
+                    big.registry.publish("race", SseEvent.of("e" + i));
                 }
             });
             List<ReceivedEvent> received;
-            try (OpenEventStream stream = EventStreamClient.open(
-                    client.target("http://127.0.0.1:" + bigServer.port + "/topics/race"), "500")) {
+            try (OpenEventStream stream = EventStreamClient.open(big.target("topics/race"), "500")) {
                 publisher.get(30, TimeUnit.SECONDS);
                 received = stream.collect(2500, WAIT);
             }

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.it;
 
+import dev.ssejaxrs.test.RawClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -134,7 +135,7 @@ final class ContainerProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
             }
-            try (RawHttp probe = RawHttp.get(port, path, Duration.ofSeconds(5))) {
+            try (RawClient probe = RawClient.get(port, path, Duration.ofSeconds(5))) {
                 if (probe.status() == 200) {
                     return;
                 }

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.it;
 
+import dev.ssejaxrs.test.RawClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,12 +75,12 @@ class PayaraIT extends ServletContainerContract {
     @Test
     @Order(Integer.MAX_VALUE)
     void stop_endsOpenStreamsWithTheirFarewell_andExitsPromptly() throws Exception {
-        try (RawHttp auto = openEndless("auto"); RawHttp explicit = openEndless("explicit")) {
+        try (RawClient auto = openEndless("auto"); RawClient explicit = openEndless("explicit")) {
             Duration took = payara.terminate(Duration.ofSeconds(60));
             assertTrue(took.toSeconds() < 20, "Payara took " + took + " to stop");
-            for (RawHttp client : List.of(auto, explicit)) {
+            for (RawClient client : List.of(auto, explicit)) {
                 String body = client.readToEnd(WAIT);
-                assertTrue(body.endsWith(FAREWELL), RawHttp.show(body));
+                assertTrue(body.endsWith(FAREWELL), RawClient.show(body));
                 assertTrue(client.endedCleanly(), "the response ended with its terminating chunk");
             }
         }

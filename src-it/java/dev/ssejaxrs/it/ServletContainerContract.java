@@ -1,5 +1,6 @@
 package dev.ssejaxrs.it;
 
+import dev.ssejaxrs.test.RawClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,17 +36,17 @@ abstract class ServletContainerContract {
     /** The sample WAR's context path, such as {@code /sse-sample}. */
     abstract String contextPath();
 
-    RawHttp get(String path) {
-        return RawHttp.get(port(), contextPath() + path, WAIT);
+    RawClient get(String path) {
+        return RawClient.get(port(), contextPath() + path, WAIT);
     }
 
     /** Opens {@code /endless} of {@code app} (pings every 200 ms) and reads its first event. */
-    RawHttp openEndless(String app) {
+    RawClient openEndless(String app) {
         return openEndless(app, "");
     }
 
-    RawHttp openEndless(String app, String query) {
-        RawHttp client = get("/" + app + "/endless" + query);
+    RawClient openEndless(String app, String query) {
+        RawClient client = get("/" + app + "/endless" + query);
         assertEquals(200, client.status(), client.head());
         client.readUntil(HELLO, WAIT);
         return client;
@@ -60,7 +61,7 @@ abstract class ServletContainerContract {
     }
 
     private String stats(String app) {
-        try (RawHttp stats = get("/" + app + "/stats")) {
+        try (RawClient stats = get("/" + app + "/stats")) {
             assertEquals(200, stats.status(), stats.head());
             return stats.readToEnd(WAIT);
         }
@@ -72,7 +73,7 @@ abstract class ServletContainerContract {
         return Integer.parseInt(m.group(1));
     }
 
-    private static void assertEventStreamHeaders(RawHttp client) {
+    private static void assertEventStreamHeaders(RawClient client) {
         assertEquals(200, client.status(), client.head());
         assertEquals("text/event-stream;charset=UTF-8", client.header("Content-Type"), client.head());
         assertEquals("no-store", client.header("Cache-Control"), client.head());
@@ -84,7 +85,7 @@ abstract class ServletContainerContract {
     /** The first event is due 2 s after the request: the head must not wait for it (nor be sent with it). */
     @Test
     void headersLeaveAtOnce_beforeADelayedFirstEvent() {
-        try (RawHttp client = get("/auto/numbers?count=2&firstDelayMs=2000&delayMs=0")) {
+        try (RawClient client = get("/auto/numbers?count=2&firstDelayMs=2000&delayMs=0")) {
             assertEventStreamHeaders(client);
             client.readUntil("data: 1\r\n\r\n", WAIT);
             assertHeldBack("the first event", client.elapsed(), "the head", client.headAfter());
@@ -101,7 +102,7 @@ abstract class ServletContainerContract {
     @Test
     void eventsArriveOneByOne_notWhenTheStreamEnds() {
         int completedBefore = closed("auto", "COMPLETED");
-        try (RawHttp client = get("/auto/numbers?count=4&delayMs=500")) {
+        try (RawClient client = get("/auto/numbers?count=4&delayMs=500")) {
             assertEventStreamHeaders(client);
             String first = client.readUntil("data: 1\r\n\r\n", WAIT);
             long firstAt = client.elapsed().toMillis();
@@ -117,7 +118,7 @@ abstract class ServletContainerContract {
 
     @Test
     void sinkRoute_sendsHeadersAtOnce_andStreamsIncrementally() {
-        try (RawHttp client = get("/auto/sink-numbers?count=3&firstDelayMs=2000&delayMs=300")) {
+        try (RawClient client = get("/auto/sink-numbers?count=3&firstDelayMs=2000&delayMs=300")) {
             assertEventStreamHeaders(client);
             assertEquals(":\r\n", client.readUntil(":\r\n", WAIT), "an empty comment line carries the headers");
             Duration commentAt = client.elapsed();
@@ -131,7 +132,7 @@ abstract class ServletContainerContract {
     @Test
     void explicitRegistration_withAutoDiscoveryOff_streams() {
         int completedBefore = closed("explicit", "COMPLETED");
-        try (RawHttp client = get("/explicit/numbers?count=3&delayMs=0")) {
+        try (RawClient client = get("/explicit/numbers?count=3&delayMs=0")) {
             assertEventStreamHeaders(client);
             assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", client.readToEnd(WAIT));
         }
@@ -141,7 +142,7 @@ abstract class ServletContainerContract {
 
     @Test
     void noRegistration_withAutoDiscoveryOff_doesNotStream() {
-        try (RawHttp client = get("/unregistered/numbers")) {
+        try (RawClient client = get("/unregistered/numbers")) {
             assertNotEquals(200, client.status(), client.head());
             assertNotEquals("text/event-stream;charset=UTF-8", client.header("Content-Type"), client.head());
         }
@@ -149,9 +150,9 @@ abstract class ServletContainerContract {
 
     @Test
     void idleStream_getsPings() {
-        try (RawHttp client = openEndless("auto")) {
+        try (RawClient client = openEndless("auto")) {
             String pings = client.readUntil(": ping", 3, Duration.ofSeconds(3));
-            assertTrue(pings.matches("(?s)data: hello\r\n\r\n(: ping - [^\r\n]+\r\n\r\n)+.*"), RawHttp.show(pings));
+            assertTrue(pings.matches("(?s)data: hello\r\n\r\n(: ping - [^\r\n]+\r\n\r\n)+.*"), RawClient.show(pings));
         }
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
     }
@@ -163,12 +164,12 @@ abstract class ServletContainerContract {
     @Test
     void clientThatLeaves_neverDisturbsTheNextRequest() {
         for (int i = 0; i < 12; i++) {
-            try (RawHttp leaving = openEndless("auto")) {
+            try (RawClient leaving = openEndless("auto")) {
                 leaving.readUntil(": ping", WAIT);
             }
-            try (RawHttp next = openEndless("auto")) {
+            try (RawClient next = openEndless("auto")) {
                 String body = next.readUntil(": ping", 2, WAIT);
-                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawHttp.show(body));
+                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawClient.show(body));
             }
         }
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
@@ -179,13 +180,13 @@ abstract class ServletContainerContract {
     void servletWithoutAsyncSupport_endsTheStream_andNeverDisturbsTheNextRequest() {
         int goneBefore = closed("sync", "CLIENT_GONE");
         for (int i = 0; i < 3; i++) {
-            try (RawHttp sync = get("/sync/endless")) {
+            try (RawClient sync = get("/sync/endless")) {
                 assertEquals(200, sync.status(), sync.head());
                 assertEquals("", sync.readToEnd(WAIT), "round " + i);
             }
-            try (RawHttp next = openEndless("auto")) {
+            try (RawClient next = openEndless("auto")) {
                 String body = next.readUntil(": ping", 2, WAIT);
-                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawHttp.show(body));
+                assertTrue(body.startsWith(HELLO), "round " + i + ": " + RawClient.show(body));
             }
         }
         await().atMost(WAIT).until(() -> activeStreams("sync") == 0 && activeStreams("auto") == 0);
@@ -196,7 +197,7 @@ abstract class ServletContainerContract {
     void clientsThatLeave_areNoticedByTheNextPing_andEveryStreamEnds() {
         int goneAutoBefore = closed("auto", "CLIENT_GONE");
         int goneExplicitBefore = closed("explicit", "CLIENT_GONE");
-        List<RawHttp> clients = new ArrayList<>();
+        List<RawClient> clients = new ArrayList<>();
         try {
             clients.add(openEndless("auto"));
             clients.add(openEndless("auto"));
@@ -204,7 +205,7 @@ abstract class ServletContainerContract {
             // each application counts its own streams
             await().atMost(WAIT).until(() -> activeStreams("auto") == 2 && activeStreams("explicit") == 1);
         } finally {
-            clients.forEach(RawHttp::close);
+            clients.forEach(RawClient::close);
         }
         long left = System.nanoTime();
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0 && activeStreams("explicit") == 0);

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.it;
 
+import dev.ssejaxrs.test.RawClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,9 +78,9 @@ class TomcatIT extends ServletContainerContract {
 
     @Test
     void stream_outlivesTheConnectorsAsyncTimeout() {
-        try (RawHttp client = openEndless("auto")) {
+        try (RawClient client = openEndless("auto")) {
             Duration threeTimeouts = Duration.ofMillis(3L * TomcatLauncher.ASYNC_TIMEOUT_MILLIS);
-            assertFalse(client.readFor(threeTimeouts), "the stream ended: " + RawHttp.show(client.body()));
+            assertFalse(client.readFor(threeTimeouts), "the stream ended: " + RawClient.show(client.body()));
             int pings = client.body().split(": ping", -1).length - 1;
             assertTrue(pings >= 10, pings + " pings in " + threeTimeouts);
         }
@@ -88,20 +89,20 @@ class TomcatIT extends ServletContainerContract {
     @Test
     @Order(Integer.MAX_VALUE)
     void undeploy_endsOpenStreamsWithTheirFarewell_promptly_andLeavesNoThread() throws Exception {
-        try (RawHttp auto = openEndless("auto"); RawHttp explicit = openEndless("explicit")) {
+        try (RawClient auto = openEndless("auto"); RawClient explicit = openEndless("explicit")) {
             tomcat.send("undeploy");
             String answer = tomcat.awaitLine("undeployed", Duration.ofSeconds(30));
             Matcher m = Pattern.compile("undeployed millis=(\\d+) sseThreads=(\\d+)").matcher(answer);
             assertTrue(m.matches(), answer);
             assertTrue(Long.parseLong(m.group(1)) < 5000, "undeploy took " + m.group(1) + " ms");
             assertEquals("0", m.group(2), "sse-jaxrs threads alive after undeploy");
-            for (RawHttp client : List.of(auto, explicit)) {
+            for (RawClient client : List.of(auto, explicit)) {
                 String body = client.readToEnd(WAIT);
-                assertTrue(body.endsWith(FAREWELL), RawHttp.show(body));
+                assertTrue(body.endsWith(FAREWELL), RawClient.show(body));
                 assertTrue(client.endedCleanly(), "the response ended with its terminating chunk");
             }
         }
-        try (RawHttp gone = get("/auto/stats")) {
+        try (RawClient gone = get("/auto/stats")) {
             assertEquals(404, gone.status(), gone.head());
         }
     }

@@ -24,6 +24,8 @@ public final class RawClient implements AutoCloseable {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final Map<String, java.util.List<String>> headers = new LinkedHashMap<>();
     private String statusLine;
+    private long sentNanos;
+    private long headNanos;
     private boolean chunked;
     private boolean ended;
     private long contentLeft = -1;
@@ -37,8 +39,18 @@ public final class RawClient implements AutoCloseable {
         return request(port, "GET", pathAndQuery, null, 0, headerLines);
     }
 
+    /** A GET that waits at most {@code headTimeout} for the status line and headers. */
+    public static RawClient get(int port, String pathAndQuery, Duration headTimeout) {
+        return request(port, "GET", pathAndQuery, null, 0, headTimeout);
+    }
+
     public static RawClient request(int port, String method, String pathAndQuery, String bodyText, int receiveBuffer,
             String... headerLines) {
+        return request(port, method, pathAndQuery, bodyText, receiveBuffer, Duration.ofSeconds(10), headerLines);
+    }
+
+    private static RawClient request(int port, String method, String pathAndQuery, String bodyText,
+            int receiveBuffer, Duration headTimeout, String... headerLines) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
@@ -59,7 +71,8 @@ public final class RawClient implements AutoCloseable {
             out.write(payload);
             out.flush();
             RawClient client = new RawClient(socket);
-            client.readHead(Duration.ofSeconds(10));
+            client.sentNanos = System.nanoTime();
+            client.readHead(headTimeout);
             return client;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,6 +93,26 @@ public final class RawClient implements AutoCloseable {
         return values.isEmpty() ? null : values.get(0);
     }
 
+    /** The status line and headers as received, for messages. */
+    public String head() {
+        return statusLine + " " + headers;
+    }
+
+    /** Time from sending the request to the end of the response head. */
+    public Duration headAfter() {
+        return Duration.ofNanos(headNanos - sentNanos);
+    }
+
+    /** Time from sending the request to now. */
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - sentNanos);
+    }
+
+    /** Whether the response ended with the terminating chunk (a clean end, not a dropped connection). */
+    public boolean endedCleanly() {
+        return ended && chunked && contentLeft == 0;
+    }
+
     /** The decoded body so far. */
     public String body() {
         return body.toString(StandardCharsets.UTF_8);
@@ -95,11 +128,16 @@ public final class RawClient implements AutoCloseable {
 
     /** Reads until the decoded body contains {@code text}; fails with what arrived when the time is up. */
     public String readUntil(String text, Duration timeout) {
+        return readUntil(text, 1, timeout);
+    }
+
+    /** Reads until the body contains {@code text} {@code times} times; fails as {@link #readUntil(String, Duration)}. */
+    public String readUntil(String text, int times, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!body().contains(text)) {
+        while (body().split(java.util.regex.Pattern.quote(text), -1).length - 1 < times) {
             if (ended || !readSome(deadline)) {
-                throw new AssertionError("did not receive " + show(text) + " within " + timeout + (ended
-                        ? " (stream ended)" : "") + "; received: " + show(body()));
+                throw new AssertionError("did not receive " + show(text) + (times > 1 ? " " + times + " times" : "")
+                        + " within " + timeout + (ended ? " (stream ended)" : "") + "; received: " + show(body()));
             }
         }
         return body();
@@ -128,7 +166,7 @@ public final class RawClient implements AutoCloseable {
     public String readToEnd(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ended) {
-            if (!readSome(deadline)) {
+            if (!readSome(deadline) && !ended) {
                 throw new AssertionError("stream did not end within " + timeout + "; received: " + show(body()));
             }
         }
@@ -189,6 +227,7 @@ public final class RawClient implements AutoCloseable {
             headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                     k -> new java.util.ArrayList<>()).add(line.substring(colon + 1).trim());
         }
+        headNanos = System.nanoTime();
         chunked = "chunked".equalsIgnoreCase(header("transfer-encoding"));
         if (!chunked) {
             String length = header("content-length");
@@ -225,6 +264,7 @@ public final class RawClient implements AutoCloseable {
                 if (size == 0) {
                     readLine();
                     ended = true;
+                    contentLeft = 0;
                     return true;
                 }
                 body.write(in.readNBytes(size));

@@ -98,6 +98,14 @@ public final class BroadcastResource {
         return Response.status(201).entity(JsonErrors.json(Map.of("id", delivery.id()))).build();
     }
 
+    /** {@code POST /topics/{topic}/disconnect}: ends the topic's streams; browsers reconnect and catch up. */
+    @POST
+    @Path("topics/{topic}/disconnect")
+    @Produces(MediaType.APPLICATION_JSON + ";charset=UTF-8")
+    public String disconnect(@PathParam("topic") String topic) {
+        return JsonErrors.json(Map.of("disconnected", registry.disconnectAll(Address.topic(topic))));
+    }
+
     /** {@code GET /bench/topic}: the benchmark's broadcast channel (no replay). */
     @GET
     @Path("bench/topic")

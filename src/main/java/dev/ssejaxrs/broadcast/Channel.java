@@ -130,6 +130,19 @@ final class Channel {
         }
     }
 
+    /** Ends every current subscriber's stream; returns how many. */
+    int disconnectAll() {
+        List<Subscriber> current;
+        lock.lock();
+        try {
+            current = List.copyOf(subscribers);
+        } finally {
+            lock.unlock();
+        }
+        current.forEach(Subscriber::end);
+        return current.size();
+    }
+
     void remove(Subscriber subscriber) {
         lock.lock();
         try {

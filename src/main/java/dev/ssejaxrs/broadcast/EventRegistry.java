@@ -71,6 +71,18 @@ public final class EventRegistry {
         return publish(Address.recipient(recipient), event);
     }
 
+    /**
+     * Ends the streams of every current subscriber of {@code address}, after the events already queued for them:
+     * browsers reconnect by themselves with {@code Last-Event-ID} and catch up from the history (to move clients
+     * to another node, or to make them re-authenticate).
+     *
+     * @return how many subscribers were disconnected
+     */
+    public int disconnectAll(Address address) {
+        Channel channel = channels.get(Objects.requireNonNull(address, "address"));
+        return channel == null ? 0 : channel.disconnectAll();
+    }
+
     /** Starts a subscription to {@code address}; {@link Subscription#open()} makes its event stream. */
     public Subscription subscribe(Address address) {
         return new Subscription(address);

@@ -109,6 +109,17 @@ final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
         }
     }
 
+    /** Ends this subscriber's stream after what is already queued (its client reconnects and catches up). */
+    void end() {
+        synchronized (this) {
+            if (cancelled || completing) {
+                return;
+            }
+            completing = true;
+        }
+        drain();
+    }
+
     @Override
     public void request(long n) {
         if (n <= 0) {

@@ -67,7 +67,7 @@ public final class BroadcastResource {
             }
             event.id(((BigDecimal) id).toBigInteger().toString());
         }
-        registry.sendTo(recipient, event.build());
+        registry.publishToRecipient(recipient, event.build());
         return Response.accepted(JsonErrors.json(Map.of("status", "event queued"))).build();
     }
 

@@ -1,17 +1,15 @@
 package dev.ssejaxrs.broadcast;
 
-import java.security.Principal;
-
-import jakarta.ws.rs.core.SecurityContext;
-
 import dev.ssejaxrs.event.SseEvent;
 
 /**
- * Decides who may subscribe to an address, and which events each subscriber receives.
+ * Decides who may subscribe to an address, and which events each subscriber receives. It sees the {@link Caller}
+ * taken when the subscription was opened, never the request itself, so it may be called from any thread.
  *
  * <pre>{@code
- * AccessPolicy staffOnly = (address, caller) -> caller.isUserInRole("staff")
+ * AccessPolicy staffOnly = (address, caller) -> caller.hasRole("staff")
  *         ? null : "only staff may subscribe to " + address;
+ * RegistryOptions.builder().roles("staff").accessPolicy(staffOnly).build();
  * }</pre>
  */
 @FunctionalInterface
@@ -21,10 +19,13 @@ public interface AccessPolicy {
      * Returns {@code null} when {@code caller} may subscribe to {@code address}, else the reason it may not (sent
      * to the client with status 403).
      */
-    String refusal(Address address, SecurityContext caller);
+    String refusal(Address address, Caller caller);
 
-    /** Whether {@code caller}, subscribed to {@code address}, receives {@code event}; by default every event. */
-    default boolean mayReceive(Address address, SseEvent event, SecurityContext caller) {
+    /**
+     * Whether {@code caller}, subscribed to {@code address}, receives {@code event}; by default every event. Called
+     * on publishing threads, for live events and replays alike.
+     */
+    default boolean mayReceive(Address address, SseEvent event, Caller caller) {
         return true;
     }
 
@@ -37,12 +38,11 @@ public interface AccessPolicy {
             if (address.kind() == Address.Kind.TOPIC) {
                 return null;
             }
-            Principal principal = caller == null ? null : caller.getUserPrincipal();
-            if (principal == null) {
+            if (!caller.isAuthenticated()) {
                 return "authentication required to subscribe to recipient " + address.name();
             }
-            return principal.getName().equals(address.name()) ? null
-                    : "principal " + principal.getName() + " may not subscribe to recipient " + address.name();
+            return caller.name().equals(address.name()) ? null
+                    : "principal " + caller.name() + " may not subscribe to recipient " + address.name();
         };
     }
 

@@ -6,6 +6,8 @@ import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
 import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.server.spi.Container;
+import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 /**
  * Gives a Jersey application its {@link EventRegistry} (inject it with {@code @Context EventRegistry}). Adding the
@@ -18,6 +20,7 @@ import org.glassfish.jersey.internal.inject.AbstractBinder;
  */
 public final class BroadcastFeature implements Feature {
     private final EventRegistry registry;
+    private final boolean ownRegistry;
 
     /** The feature with default options. */
     public BroadcastFeature() {
@@ -26,15 +29,17 @@ public final class BroadcastFeature implements Feature {
 
     /** The feature with {@code options}. */
     public BroadcastFeature(RegistryOptions options) {
-        this(new EventRegistry(options));
+        this.registry = new EventRegistry(options);
+        this.ownRegistry = true;
     }
 
     /**
      * The feature serving a registry you made, for code outside JAX-RS (a message listener, say) that publishes to
-     * it. Use one registry per application.
+     * it. Use one registry per application; closing it is yours.
      */
     public BroadcastFeature(EventRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.ownRegistry = false;
     }
 
     @Override
@@ -45,6 +50,31 @@ public final class BroadcastFeature implements Feature {
                 bind(registry).to(EventRegistry.class);
             }
         });
+        if (ownRegistry) {
+            context.register(new CloseOnShutdown(registry));
+        }
         return true;
+    }
+
+    /** Closes a registry this feature made when the application stops (its expiry thread, its state). */
+    private static final class CloseOnShutdown implements ContainerLifecycleListener {
+        private final EventRegistry registry;
+
+        CloseOnShutdown(EventRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void onStartup(Container container) {
+        }
+
+        @Override
+        public void onReload(Container container) {
+        }
+
+        @Override
+        public void onShutdown(Container container) {
+            registry.close();
+        }
     }
 }

@@ -1,13 +1,20 @@
 package dev.ssejaxrs.broadcast;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,30 +26,39 @@ import dev.ssejaxrs.stream.EventStream;
 import dev.ssejaxrs.stream.StreamOptions;
 
 /**
- * Topics and recipients of one application: publish to them, subscribe to them with replay of missed events.
- * {@link BroadcastFeature} makes one per application; inject it with {@code @Context EventRegistry registry}.
+ * Topics and recipients of one application: publish to them, subscribe to one or several of them on one stream,
+ * with replay of missed events. {@link BroadcastFeature} makes one per application; inject it with
+ * {@code @Context EventRegistry registry}.
  *
  * <pre>{@code
  * @GET @Path("news") @Produces(MediaType.SERVER_SENT_EVENTS)
- * public EventStream news(@HeaderParam("Last-Event-ID") String lastEventId, @Context SecurityContext caller) {
- *     return registry.subscribe(Address.topic("news")).lastEventId(lastEventId).caller(caller).open();
+ * public EventStream news(@HeaderParam("Last-Event-ID") String lastEventId, @Context SecurityContext security) {
+ *     return registry.subscribe(Address.topic("news"), Address.topic("sport"))
+ *             .lastEventId(lastEventId).caller(security).open();
  * }
  *
  * registry.publish(Address.topic("news"), SseEvent.of("hello"))
  *         .thenAccept(d -> log.info("event " + d.id() + " to " + d.delivered() + " subscribers"));
  * }</pre>
  *
- * <p>Every published event gets an id unless it has one, and each address keeps a bounded history that answers
- * {@code Last-Event-ID}. Each subscriber has its own bounded queue, so a slow one never delays the others; a
- * published event is encoded once and the same bytes go to every subscriber. Thread-safe.
+ * <p>Every published event gets an id unless it has one: {@code <epoch-millis>-<sequence>}, increasing across all
+ * addresses and across restarts of the application. Each address keeps a bounded history that answers
+ * {@code Last-Event-ID}; memory stays bounded (idle addresses go, at most {@code maxAddresses} are kept, histories
+ * expire on time). Each subscriber has its own bounded queue, so a slow one never delays the others; a published
+ * event is encoded once and the same bytes go to every subscriber. Thread-safe.
  */
-public final class EventRegistry {
-    private final RegistryOptions options;
-    private final Map<Address, Channel> channels = new ConcurrentHashMap<>();
+public final class EventRegistry implements AutoCloseable {
+    /** How many addresses {@link #stats()} lists at most. */
+    public static final int BUSIEST = 50;
 
-    /** A registry with {@code options}. */
+    private final RegistryOptions options;
+    private final ChannelStore store;
+    private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+
+    /** A registry with {@code options}, kept in this process's memory. */
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.store = new MemoryChannelStore(options);
     }
 
     /** The options of this registry. */
@@ -55,10 +71,12 @@ public final class EventRegistry {
      * recipient with no open connection, into its offline queue.
      *
      * @return completes once the event is in every current subscriber's queue, with the counts
+     * @throws IllegalArgumentException when the address name is not one the options accept
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
+        options.check(address);
         Objects.requireNonNull(event, "event");
-        return CompletableFuture.completedFuture(channel(address).publish(event));
+        return CompletableFuture.completedFuture(store.append(address, event));
     }
 
     /** Publishes to a topic. */
@@ -66,8 +84,8 @@ public final class EventRegistry {
         return publish(Address.topic(topic), event);
     }
 
-    /** Sends to every open connection of a recipient, or queues for it while it has none. */
-    public CompletionStage<Delivery> sendTo(String recipient, SseEvent event) {
+    /** Publishes to every open connection of a recipient, or to its offline queue while it has none. */
+    public CompletionStage<Delivery> publishToRecipient(String recipient, SseEvent event) {
         return publish(Address.recipient(recipient), event);
     }
 
@@ -79,48 +97,69 @@ public final class EventRegistry {
      * @return how many subscribers were disconnected
      */
     public int disconnectAll(Address address) {
-        Channel channel = channels.get(Objects.requireNonNull(address, "address"));
-        return channel == null ? 0 : channel.disconnectAll();
-    }
-
-    /** Starts a subscription to {@code address}; {@link Subscription#open()} makes its event stream. */
-    public Subscription subscribe(Address address) {
-        return new Subscription(address);
-    }
-
-    /** Counts of every address used so far, topics first, in name order. */
-    public Map<Address, AddressStats> stats() {
-        Map<Address, AddressStats> all = new LinkedHashMap<>();
-        channels.keySet().stream()
-                .sorted((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.name().compareTo(b.name()))
-                .forEach(address -> all.put(address, channels.get(address).stats()));
-        return all;
-    }
-
-    private Channel channel(Address address) {
-        Objects.requireNonNull(address, "address");
-        return channels.computeIfAbsent(address, a -> new Channel(a, options));
+        return store.disconnectAll(Objects.requireNonNull(address, "address"));
     }
 
     /**
-     * A subscription being set up: who asks, from which event on, and an optional first event.
+     * Starts a subscription to one or several addresses, delivered on one stream in publish order;
+     * {@link SubscriptionBuilder#open()} makes the stream.
+     */
+    public SubscriptionBuilder subscribe(Address... addresses) {
+        return subscribe(Arrays.asList(addresses));
+    }
+
+    /** Starts a subscription to {@code addresses} (at least one), delivered on one stream in publish order. */
+    public SubscriptionBuilder subscribe(Collection<Address> addresses) {
+        Objects.requireNonNull(addresses, "addresses");
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("subscribe to at least one address");
+        }
+        List<Address> distinct = new ArrayList<>(new LinkedHashSet<>(addresses));
+        distinct.forEach(a -> Objects.requireNonNull(a, "address"));
+        return new SubscriptionBuilder(distinct);
+    }
+
+    /** Totals of the registry and its {@value #BUSIEST} busiest addresses: small whatever the number of addresses. */
+    public RegistryStats stats() {
+        Map<String, Long> byReason = new TreeMap<>();
+        disconnects.forEach((reason, count) -> byReason.put(reason, count.sum()));
+        return store.stats(BUSIEST, byReason);
+    }
+
+    /** Counts of one address (zeros when the registry keeps nothing of it). */
+    public AddressStats stats(Address address) {
+        return store.stats(Objects.requireNonNull(address, "address"));
+    }
+
+    /**
+     * Ends every subscriber stream (after what is queued) and drops every address; publishing afterwards throws.
+     * {@link BroadcastFeature} closes the registry it made when the application stops.
+     */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /**
+     * A subscription being set up: which addresses, who asks, from which event on, and an optional first event.
+     * Nothing joins the addresses until the stream that {@link #open()} returns really starts streaming.
      *
      * <pre>{@code
      * registry.subscribe(Address.recipient(user)).caller(securityContext).lastEventId(header, query).open();
      * }</pre>
      */
-    public final class Subscription {
-        private final Address address;
+    public final class SubscriptionBuilder {
+        private final List<Address> addresses;
         private String lastEventId;
-        private SecurityContext caller;
+        private Caller caller = Caller.anonymous();
         private SseEvent greeting;
 
-        private Subscription(Address address) {
-            this.address = Objects.requireNonNull(address, "address");
+        private SubscriptionBuilder(List<Address> addresses) {
+            this.addresses = addresses;
         }
 
         /** Replays the retained events after this id first ({@code null} or empty: no replay). */
-        public Subscription lastEventId(String id) {
+        public SubscriptionBuilder lastEventId(String id) {
             this.lastEventId = id == null || id.isEmpty() ? null : id;
             return this;
         }
@@ -129,43 +168,75 @@ public final class EventRegistry {
          * Takes the id from the {@code Last-Event-ID} header or, for clients that cannot set headers, a query
          * parameter; the header wins when both are given, and an empty value counts as absent.
          */
-        public Subscription lastEventId(String header, String queryParameter) {
+        public SubscriptionBuilder lastEventId(String header, String queryParameter) {
             return lastEventId(header != null && !header.isEmpty() ? header : queryParameter);
         }
 
-        /** The caller, for the {@link AccessPolicy} (without one, the caller is anonymous). */
-        public Subscription caller(SecurityContext securityContext) {
-            this.caller = securityContext;
+        /**
+         * The caller, taken now from {@code securityContext} (its principal's name and the options'
+         * {@linkplain RegistryOptions.Builder#roles roles}): call it while the request is current. The registry
+         * never keeps the {@code SecurityContext}. Without a caller, the caller is anonymous.
+         */
+        public SubscriptionBuilder caller(SecurityContext securityContext) {
+            this.caller = Caller.of(securityContext, options.roles);
+            return this;
+        }
+
+        /** The caller, for the {@link AccessPolicy}. */
+        public SubscriptionBuilder caller(Caller caller) {
+            this.caller = Objects.requireNonNull(caller, "caller");
             return this;
         }
 
         /** An event sent first, before any replay (for example {@code data: Connection established}). */
-        public Subscription greeting(SseEvent event) {
+        public SubscriptionBuilder greeting(SseEvent event) {
             this.greeting = event;
             return this;
         }
 
         /**
-         * Registers the subscriber and returns its stream, for the resource method to return. Events published from
-         * now on are queued for it even before the stream opens.
+         * Checks the addresses and the caller and returns the stream, for the resource method to return. The
+         * subscriber joins its addresses (and its replay is computed) when the stream starts, before the response
+         * headers leave; from then on every event published to them is queued for it.
          *
+         * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller
          */
         public EventStream open() {
-            String refusal = options.accessPolicy.refusal(address, caller);
-            if (refusal != null) {
-                throw new ForbiddenException(refusal,
-                        Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE).entity(refusal)
-                                .build());
+            for (Address address : addresses) {
+                try {
+                    options.check(address);
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestException(e.getMessage(), plain(Response.Status.BAD_REQUEST, e.getMessage()));
+                }
             }
-            Channel channel = channel(address);
-            Subscriber subscriber = channel.subscribe(lastEventId, caller, greeting);
-            StreamOptions streamOptions = options.streamOptions;
-            Consumer<CloseReason> userOnClose = streamOptions.onClose();
-            return EventStream.of(subscriber, streamOptions.toBuilder().onClose(reason -> {
-                channel.ended(subscriber, reason.name());
-                userOnClose.accept(reason);
-            }).build());
+            for (Address address : addresses) {
+                String refusal = options.accessPolicy.refusal(address, caller);
+                if (refusal != null) {
+                    throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
+                }
+            }
+            ConnectionQueue queue = queue();
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
         }
+
+        /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
+        ConnectionQueue queue() {
+            return new ConnectionQueue(store, addresses, caller, lastEventId, greeting, options);
+        }
+
+        private Consumer<CloseReason> onClose(ConnectionQueue queue) {
+            Consumer<CloseReason> userOnClose = options.streamOptions.onClose();
+            return reason -> {
+                store.leave(queue);
+                String counted = queue.endedAsSlow() ? "SLOW_CONSUMER" : reason.name();
+                disconnects.computeIfAbsent(counted, r -> new LongAdder()).increment();
+                userOnClose.accept(reason);
+            };
+        }
+    }
+
+    private static Response plain(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity(message).build();
     }
 }

@@ -1,7 +1,10 @@
 package dev.ssejaxrs.broadcast;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 
 import dev.ssejaxrs.stream.StreamOptions;
 
@@ -20,7 +23,14 @@ import dev.ssejaxrs.stream.StreamOptions;
  * <tr><td>{@code slowConsumerPolicy}</td><td>disconnect</td><td>what a full subscriber queue does</td></tr>
  * <tr><td>{@code accessPolicy}</td><td>{@link AccessPolicy#recipientIsPrincipal()}</td><td>who may subscribe,
  *     and to which events</td></tr>
- * <tr><td>{@code idGenerator}</td><td>1, 2, 3, ... per address</td><td>ids for events published without one</td></tr>
+ * <tr><td>{@code maxAddresses}</td><td>10,000</td><td>addresses kept at once; beyond it the least recently
+ *     used one without subscribers is evicted with its history</td></tr>
+ * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
+ *     names the registry accepts (others: 400, before any state exists)</td></tr>
+ * <tr><td>{@code roles}</td><td>none</td><td>roles checked when a subscription opens, for the
+ *     {@link Caller}</td></tr>
+ * <tr><td>{@code scheduler}</td><td>the registry's own (one thread, only while something waits to
+ *     expire)</td><td>runs the expiry of histories and offline queues</td></tr>
  * <tr><td>{@code streamOptions}</td><td>{@link StreamOptions#defaults()}</td><td>pings, send timeout, farewell of
  *     subscriber streams</td></tr>
  * </table>
@@ -35,7 +45,10 @@ public final class RegistryOptions {
     final int subscriberQueueSize;
     final SlowConsumerPolicy slowConsumerPolicy;
     final AccessPolicy accessPolicy;
-    final IdGenerator idGenerator;
+    final int maxAddresses;
+    final Pattern addressNames;
+    final List<String> roles;
+    final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
 
     private RegistryOptions(Builder b) {
@@ -46,7 +59,10 @@ public final class RegistryOptions {
         subscriberQueueSize = b.subscriberQueueSize;
         slowConsumerPolicy = b.slowConsumerPolicy;
         accessPolicy = b.accessPolicy;
-        idGenerator = b.idGenerator;
+        maxAddresses = b.maxAddresses;
+        addressNames = b.addressNames;
+        roles = b.roles;
+        scheduler = b.scheduler;
         streamOptions = b.streamOptions;
     }
 
@@ -60,11 +76,25 @@ public final class RegistryOptions {
         return new Builder();
     }
 
-    /** Makes the ids of events published without one. */
-    @FunctionalInterface
-    public interface IdGenerator {
-        /** The id of the {@code sequence}-th event (from 1) published to {@code address}. */
-        String nextId(Address address, long sequence);
+    /** The names the registry accepts by default: 1 to 200 characters, none a control character. */
+    public static final Pattern DEFAULT_ADDRESS_NAMES = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+
+    /**
+     * Checks an address against {@link Builder#addressNames}; the message names the address kind and quotes (a
+     * bounded part of) the name.
+     *
+     * @throws IllegalArgumentException when the name does not match
+     */
+    Address check(Address address) {
+        Objects.requireNonNull(address, "address");
+        if (!addressNames.matcher(address.name()).matches()) {
+            String name = address.name();
+            String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...(" + name.length() + " chars)";
+            throw new IllegalArgumentException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " name must match " + addressNames.pattern() + ": \""
+                    + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"");
+        }
+        return address;
     }
 
     /** Builds {@link RegistryOptions}; setters check their argument and name it in the error. */
@@ -76,7 +106,10 @@ public final class RegistryOptions {
         private int subscriberQueueSize = 1024;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.disconnect();
         private AccessPolicy accessPolicy = AccessPolicy.recipientIsPrincipal();
-        private IdGenerator idGenerator = (address, sequence) -> Long.toString(sequence);
+        private int maxAddresses = 10_000;
+        private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
+        private List<String> roles = List.of();
+        private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
 
         private Builder() {
@@ -117,9 +150,45 @@ public final class RegistryOptions {
             return this;
         }
 
-        /** Ids for events published without one (default: 1, 2, 3, ... per address). */
-        public Builder idGenerator(IdGenerator generator) {
-            idGenerator = Objects.requireNonNull(generator, "idGenerator");
+        /**
+         * How many addresses the registry keeps at once (default 10,000). Beyond it, the least recently used address
+         * without subscribers is evicted with its history and offline queue; a later {@code Last-Event-ID} for it
+         * gets {@code replay-incomplete}. Addresses with subscribers are never evicted.
+         */
+        public Builder maxAddresses(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max addresses must be at least 1: " + max);
+            }
+            maxAddresses = max;
+            return this;
+        }
+
+        /**
+         * The topic and recipient names the registry accepts (default {@link #DEFAULT_ADDRESS_NAMES}); names come
+         * from URLs, so keep this tight. Others are refused (400 on subscribe, {@code IllegalArgumentException} on
+         * publish) before any state exists for them.
+         */
+        public Builder addressNames(Pattern names) {
+            addressNames = Objects.requireNonNull(names, "addressNames");
+            return this;
+        }
+
+        /** Roles to check when a subscription opens, so that the {@link AccessPolicy} may ask {@link Caller#hasRole}. */
+        public Builder roles(String... roles) {
+            for (String role : roles) {
+                Objects.requireNonNull(role, "role");
+            }
+            this.roles = List.copyOf(new java.util.LinkedHashSet<>(java.util.Arrays.asList(roles)));
+            return this;
+        }
+
+        /**
+         * The scheduler that expires histories and offline queues on time (default: the registry's own, with one
+         * thread that exists only while something waits to expire). The registry never shuts down a scheduler it
+         * was given.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

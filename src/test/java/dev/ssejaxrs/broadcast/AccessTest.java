@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import jakarta.ws.rs.client.WebTarget;
-import jakarta.ws.rs.core.SecurityContext;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,17 +25,17 @@ class AccessTest {
 
     /** Default recipient rule, plus: events named "internal" only reach admins. */
     private final BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder()
-            .accessPolicy(new AccessPolicy() {
+            .roles("admin").accessPolicy(new AccessPolicy() {
                 private final AccessPolicy recipients = AccessPolicy.recipientIsPrincipal();
 
                 @Override
-                public String refusal(Address address, SecurityContext caller) {
+                public String refusal(Address address, Caller caller) {
                     return recipients.refusal(address, caller);
                 }
 
                 @Override
-                public boolean mayReceive(Address address, SseEvent event, SecurityContext caller) {
-                    return !"internal".equals(event.event()) || caller != null && caller.isUserInRole("admin");
+                public boolean mayReceive(Address address, SseEvent event, Caller caller) {
+                    return !"internal".equals(event.event()) || caller.hasRole("admin");
                 }
             }).build());
     private final EventRegistry registry = app.registry;
@@ -60,8 +59,8 @@ class AccessTest {
         try (OpenEventStream alice = EventStreamClient.open(
                 app.target("recipients/alice"), Map.of("X-User", "alice"))) {
             assertEquals(200, alice.status());
-            await().atMost(WAIT).until(() -> registry.stats().get(Address.recipient("alice")).subscribers() == 1);
-            registry.sendTo("alice", SseEvent.of("private"));
+            await().atMost(WAIT).until(() -> registry.stats(Address.recipient("alice")).subscribers() == 1);
+            registry.publishToRecipient("alice", SseEvent.of("private"));
             assertEquals("private", alice.next(WAIT).data());
         }
     }
@@ -71,7 +70,7 @@ class AccessTest {
         WebTarget ops = app.target("topics/ops");
         try (OpenEventStream admin = EventStreamClient.open(ops, Map.of("X-User", "admin-ann"));
                 OpenEventStream user = EventStreamClient.open(ops, Map.of("X-User", "bob"))) {
-            await().atMost(WAIT).until(() -> registry.stats().get(Address.topic("ops")).subscribers() == 2);
+            await().atMost(WAIT).until(() -> registry.stats(Address.topic("ops")).subscribers() == 2);
             registry.publish("ops", SseEvent.builder().event("internal").data("secret").build());
             registry.publish("ops", SseEvent.of("public"));
             assertEquals("secret", admin.next(WAIT).data());

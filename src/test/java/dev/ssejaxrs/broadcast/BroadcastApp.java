@@ -71,6 +71,21 @@ final class BroadcastApp {
             return registry.subscribe(Address.topic(topic)).lastEventId(header, query).caller(caller).open();
         }
 
+        /** Several topics, and optionally the caller's recipient queue, on one stream. */
+        @GET
+        @Path("events")
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public EventStream events(@QueryParam("topic") java.util.List<String> topics,
+                @QueryParam("recipient") String recipient, @HeaderParam("Last-Event-ID") String header,
+                @QueryParam("lastEventId") String query, @Context SecurityContext caller) {
+            java.util.List<Address> addresses = new java.util.ArrayList<>();
+            topics.forEach(t -> addresses.add(Address.topic(t)));
+            if (recipient != null) {
+                addresses.add(Address.recipient(recipient));
+            }
+            return registry.subscribe(addresses).lastEventId(header, query).caller(caller).open();
+        }
+
         @GET
         @Path("recipients/{recipient}")
         @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -39,13 +39,13 @@ class SlowConsumerTest {
             for (int i = 0; i < 99; i++) {
                 others.add(server.get("/topics/load"));
             }
-            await().atMost(WAIT).until(() -> registry.stats().get(address).subscribers() == 100);
+            await().atMost(WAIT).until(() -> registry.stats(address).subscribers() == 100);
             // 2,000 events (1 MB per subscriber) in bursts the healthy readers keep up with
             for (int burst = 1; burst <= 10; burst++) {
                 for (int i = 1; i <= 200; i++) {
-                    registry.publish(address, SseEvent.of(payload + i));
+                    registry.publish(address, SseEvent.of(payload + ((burst - 1) * 200 + i)));
                 }
-                String last = "id: " + burst * 200 + "\r\n";
+                String last = "data: " + payload + burst * 200 + "\r\n";
                 List<CompletableFuture<Void>> done = new ArrayList<>();
                 for (RawClient other : others) {
                     done.add(CompletableFuture.runAsync(() -> other.readUntil(last, WAIT), readers));
@@ -63,14 +63,14 @@ class SlowConsumerTest {
             long markerMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(markerMillis < 2000, "marker took " + markerMillis + " ms");
             // the frozen one was ended by the policy (or its send timeout), and unregistered
-            await().atMost(WAIT).untilAsserted(() -> assertEquals(99, registry.stats().get(address).subscribers(),
-                    registry.stats().get(address) + " active streams " + server.runtime().activeStreams()));
-            var disconnects = registry.stats().get(address).disconnects();
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(99, registry.stats(address).subscribers(),
+                    registry.stats(address) + " active streams " + server.runtime().activeStreams()));
+            var disconnects = registry.stats().disconnects();
             assertEquals(1L, disconnects.getOrDefault("SLOW_CONSUMER", 0L)
                     + disconnects.getOrDefault("SEND_TIMEOUT", 0L), disconnects.toString());
             frozen.close();
             others.forEach(RawClient::close);
-            await().atMost(WAIT).until(() -> registry.stats().get(address).subscribers() == 0);
+            await().atMost(WAIT).until(() -> registry.stats(address).subscribers() == 0);
         } finally {
             readers.shutdownNow();
         }
@@ -78,41 +78,43 @@ class SlowConsumerTest {
 
     /** A subscriber whose stream takes nothing yet, to look at its queue through the policy. */
     private static List<String> queuedAfter(SlowConsumerPolicy policy, String... events) {
-        Channel channel = new Channel(Address.topic("q"), RegistryOptions.builder().subscriberQueue(3)
-                .slowConsumerPolicy(policy).build());
-        Flow.Publisher<?> stream = channel.subscribe(null, null, null);
-        for (String e : events) {
-            String[] parts = e.split("=");
-            channel.publish(SseEvent.builder().event(parts[0]).data(parts[1]).build());
+        try (EventRegistry registry = new EventRegistry(RegistryOptions.builder().subscriberQueue(3)
+                .slowConsumerPolicy(policy).build())) {
+            List<String> received = new ArrayList<>();
+            boolean[] completed = {false};
+            Flow.Subscription[] subscription = new Flow.Subscription[1];
+            registry.subscribe(Address.topic("q")).queue().subscribe(new Flow.Subscriber<Object>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription[0] = s;
+                }
+
+                @Override
+                public void onNext(Object item) {
+                    SseEvent event = (SseEvent) item;
+                    received.add(event.event() + "=" + event.data());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    received.add("error");
+                }
+
+                @Override
+                public void onComplete() {
+                    completed[0] = true;
+                }
+            });
+            for (String e : events) {
+                String[] parts = e.split("=");
+                registry.publish("q", SseEvent.builder().event(parts[0]).data(parts[1]).build());
+            }
+            subscription[0].request(100);
+            if (completed[0]) {
+                received.add("completed");
+            }
+            return received;
         }
-        List<String> received = new ArrayList<>();
-        boolean[] completed = {false};
-        stream.subscribe(new Flow.Subscriber<Object>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                s.request(100);
-            }
-
-            @Override
-            public void onNext(Object item) {
-                SseEvent event = (SseEvent) item;
-                received.add(event.event() + "=" + event.data());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                received.add("error");
-            }
-
-            @Override
-            public void onComplete() {
-                completed[0] = true;
-            }
-        });
-        if (completed[0]) {
-            received.add("completed");
-        }
-        return received;
     }
 
     @Test

@@ -3,45 +3,64 @@ package dev.ssejaxrs.broadcast;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
 
 /**
- * One subscriber connection: its bounded queue and the publisher its event stream reads. Publishing threads
- * {@link #offer} events (under the channel's lock); the stream asks for them with {@link #request}; one drain at a
- * time (guarded by {@link #wip}) hands queued events to the stream, outside this object's monitor.
+ * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
+ * joins its addresses only when its stream subscribes (so a response that never streams never joins) and leaves
+ * them when the stream cancels or ends.
+ *
+ * <p>Threads: the store {@link #offer}s events and {@link #fill}s the replay under its lock; the stream's
+ * {@link #request} and {@link #cancel} come from the stream's threads. The queue and flags are guarded by this
+ * object's monitor; one drain at a time (the {@link #wip} counter) hands queued events to the stream, outside the
+ * monitor.
  */
-final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
+final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
     enum Offer { DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED }
 
-    private final Channel channel;
-    private final SecurityContext caller;
+    private final ChannelStore store;
+    private final List<Address> addresses;
+    private final Caller caller;
+    private final String lastEventId;
+    private final SseEvent greeting;
     private final int capacity;
     private final SlowConsumerPolicy policy;
-    private final ArrayDeque<SseEvent> queue;
+    private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
     private final AtomicInteger wip = new AtomicInteger();
     private Flow.Subscriber<? super Object> stream;
     private long demand;
+    private boolean joined;
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
     private volatile boolean slow;
 
-    Subscriber(Channel channel, SecurityContext caller, RegistryOptions options, List<SseEvent> first) {
-        this.channel = channel;
-        this.caller = caller;
+    ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
+            SseEvent greeting, RegistryOptions options) {
+        this.store = store;
+        this.addresses = List.copyOf(addresses);
+        this.caller = Objects.requireNonNull(caller, "caller");
+        this.lastEventId = lastEventId;
+        this.greeting = greeting;
         this.capacity = options.subscriberQueueSize;
         this.policy = options.slowConsumerPolicy;
-        this.queue = new ArrayDeque<>(Math.min(64, first.size() + 16));
-        queue.addAll(first); // a replay may exceed the capacity once
     }
 
-    SecurityContext caller() {
+    List<Address> addresses() {
+        return addresses;
+    }
+
+    Caller caller() {
         return caller;
+    }
+
+    /** The {@code Last-Event-ID} the subscriber resumes from, or {@code null}. */
+    String lastEventId() {
+        return lastEventId;
     }
 
     /** Whether the slow-consumer policy ended this subscriber. */
@@ -49,16 +68,54 @@ final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
         return slow;
     }
 
+    /**
+     * Joins the addresses and streams to {@code subscriber}. A queue streams once: a second subscriber gets
+     * {@code onSubscribe} then {@code onError} (Reactive Streams rule 1.9).
+     */
     @Override
     public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
         synchronized (this) {
             if (stream != null) {
-                throw new IllegalStateException("a subscription is streamed once");
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IllegalStateException("a registry subscription streams once"));
+                return;
             }
             stream = subscriber;
         }
-        subscriber.onSubscribe(this);
-        drain();
+        wip.getAndIncrement(); // nothing reaches the stream before onSubscribe
+        try {
+            store.join(this);
+            synchronized (this) {
+                joined = true;
+            }
+            subscriber.onSubscribe(this);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                cancelled = true;
+                queue.clear();
+            }
+            store.leave(this);
+            subscriber.onError(e);
+            return;
+        }
+        drainLoop(1);
+    }
+
+    /** The first events, before any live one: called once by the store while it holds its lock. */
+    synchronized void fill(List<SseEvent> first) {
+        if (greeting != null) {
+            queue.add(greeting);
+        }
+        queue.addAll(first); // a replay may exceed the capacity once
     }
 
     /** Takes one event into the queue, applying the slow-consumer policy when it is full. */
@@ -91,7 +148,7 @@ final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
             case LATEST_PER_KEY -> {
                 String key = policy.key.apply(event);
                 for (Iterator<SseEvent> it = queue.iterator(); it.hasNext(); ) {
-                    if (java.util.Objects.equals(policy.key.apply(it.next()), key)) {
+                    if (Objects.equals(policy.key.apply(it.next()), key)) {
                         it.remove();
                         queue.add(event);
                         return Offer.DELIVERED_DROPPING_ONE;
@@ -142,20 +199,22 @@ final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
             cancelled = true;
             queue.clear();
         }
-        channel.remove(this);
+        store.leave(this);
     }
 
     private void drain() {
-        if (wip.getAndIncrement() != 0) {
-            return;
+        if (wip.getAndIncrement() == 0) {
+            drainLoop(1);
         }
-        int missed = 1;
+    }
+
+    private void drainLoop(int missed) {
         do {
             while (true) {
                 SseEvent next = null;
                 boolean complete = false;
                 synchronized (this) {
-                    if (stream == null || cancelled) {
+                    if (!joined || cancelled) {
                         break;
                     }
                     if (demand > 0 && !queue.isEmpty()) {
@@ -170,7 +229,7 @@ final class Subscriber implements Flow.Publisher<Object>, Flow.Subscription {
                     stream.onNext(next);
                 } else {
                     if (complete) {
-                        channel.remove(this);
+                        store.leave(this);
                         stream.onComplete();
                     }
                     break;

@@ -1,0 +1,84 @@
+package dev.ssejaxrs.broadcast;
+
+import java.security.Principal;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.ws.rs.core.SecurityContext;
+
+/**
+ * Who opened a subscription, taken once while its request was current: the principal's name and the roles the
+ * registry was told to check ({@link RegistryOptions.Builder#roles}). Immutable; the registry never keeps a
+ * request's {@code SecurityContext}, which may pin the request or, injected into a singleton, resolve later to
+ * whichever request is current on the publishing thread.
+ *
+ * <pre>{@code
+ * Caller caller = Caller.of(securityContext, Set.of("admin"));
+ * caller.name();            // "alice", or null when anonymous
+ * caller.hasRole("admin");  // what isUserInRole("admin") said when the caller was taken
+ * }</pre>
+ */
+public final class Caller {
+    private static final Caller ANONYMOUS = new Caller(null, Set.of());
+
+    private final String name;
+    private final Set<String> roles;
+
+    private Caller(String name, Set<String> roles) {
+        this.name = name;
+        this.roles = roles;
+    }
+
+    /** A caller with no principal and no role. */
+    public static Caller anonymous() {
+        return ANONYMOUS;
+    }
+
+    /** A caller named {@code name} ({@code null}: anonymous) in {@code roles}. */
+    public static Caller of(String name, Collection<String> roles) {
+        return new Caller(name, Set.copyOf(Objects.requireNonNull(roles, "roles")));
+    }
+
+    /**
+     * Takes the principal's name and, for each of {@code rolesToCheck}, the answer of
+     * {@link SecurityContext#isUserInRole}, now: call it while the request is current. {@code null} gives an
+     * anonymous caller.
+     */
+    public static Caller of(SecurityContext securityContext, Collection<String> rolesToCheck) {
+        Objects.requireNonNull(rolesToCheck, "rolesToCheck");
+        if (securityContext == null) {
+            return ANONYMOUS;
+        }
+        Principal principal = securityContext.getUserPrincipal();
+        Set<String> held = new TreeSet<>();
+        for (String role : rolesToCheck) {
+            if (securityContext.isUserInRole(role)) {
+                held.add(role);
+            }
+        }
+        return principal == null && held.isEmpty() ? ANONYMOUS
+                : new Caller(principal == null ? null : principal.getName(), Set.copyOf(held));
+    }
+
+    /** The principal's name, or {@code null} when the caller was not authenticated. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether the caller was authenticated. */
+    public boolean isAuthenticated() {
+        return name != null;
+    }
+
+    /** Whether the caller held {@code role} when it was taken (roles not checked then count as not held). */
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    @Override
+    public String toString() {
+        return name == null ? "anonymous" : name + (roles.isEmpty() ? "" : " " + new TreeSet<>(roles));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ssejaxrs.broadcast;
+
+import java.util.Map;
+
+import dev.ssejaxrs.event.SseEvent;
+
+/**
+ * What keeps a registry's addresses: the back end behind {@link EventRegistry}. {@link MemoryChannelStore} keeps
+ * them in this process; a distributed store (Redis Streams, whose ids have the same {@code <millis>-<sequence>}
+ * form as {@link EventId}) keeps history and offline queues shared and subscribers local. Every implementation
+ * passes the same behaviour tests.
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ * <li>Ids are {@link EventId}s, strictly increasing across all addresses of the store in publish order, and after
+ *     every id an earlier run of the application issued.</li>
+ * <li>A subscriber receives the events of its addresses in id order, each once: {@link #join} fills its queue
+ *     with what it missed and registers it, so that no event published meanwhile is lost or repeated.</li>
+ * <li>A {@code Last-Event-ID} that is not an id of the store, or older than what the store still retains of an
+ *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently.</li>
+ * <li>Memory is bounded: an address with no subscriber, no retained and no queued event is removed; beyond
+ *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
+ *     events expire on time without traffic.</li>
+ * </ul>
+ * Thread-safe.
+ */
+interface ChannelStore extends AutoCloseable {
+    /** Sent first when a {@code Last-Event-ID} cannot be resumed exactly: events may have been missed. */
+    String REPLAY_INCOMPLETE = "replay-incomplete";
+
+    /**
+     * Appends {@code event} to {@code address} (giving it the next id unless it has its own), to its history, to
+     * its offline queue when it is a recipient without subscribers, and offers it to the subscribers here.
+     */
+    Delivery append(Address address, SseEvent event);
+
+    /**
+     * Registers {@code queue} on its addresses here, first filling it with what to send before live events: the
+     * events after its {@code Last-Event-ID} (or, without one, a recipient's offline queue), in id order, filtered
+     * by the access policy.
+     */
+    void join(ConnectionQueue queue);
+
+    /** Unregisters {@code queue}; again is harmless. An address left empty is removed. */
+    void leave(ConnectionQueue queue);
+
+    /** Ends the streams of the subscribers of {@code address} here after what they have queued; returns how many. */
+    int disconnectAll(Address address);
+
+    /** Drops history and offline entries older than their age, and addresses left empty. */
+    void expire();
+
+    /** Drops {@code address} with its history and offline queue unless it has subscribers; whether it did. */
+    boolean evict(Address address);
+
+    /** Counts of {@code address} (zeros when the store keeps nothing of it). */
+    AddressStats stats(Address address);
+
+    /** Totals, with the {@code busiest} busiest addresses and the given disconnect counts. */
+    RegistryStats stats(int busiest, Map<String, Long> disconnects);
+
+    /** Stops expiry and drops everything kept; subscribers' streams end. */
+    @Override
+    void close();
+}

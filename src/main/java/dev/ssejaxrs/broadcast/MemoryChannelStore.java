@@ -1,0 +1,467 @@
+package dev.ssejaxrs.broadcast;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+import dev.ssejaxrs.broadcast.EntryRing.Entry;
+import dev.ssejaxrs.event.SseEvent;
+
+/**
+ * The registry's addresses in this process's memory. Bounded: idle addresses are removed at once, at most
+ * {@code maxAddresses} are kept (least recently used first out), and a sweep on the scheduler expires histories and
+ * offline queues on time, scheduled only while something waits to expire.
+ *
+ * <p>Concurrency: one {@link ReentrantLock} guards everything. Publishing assigns the id and offers the event to
+ * every subscriber under it, so the order of ids is the order in which every subscriber receives events, across
+ * addresses: a stream of several addresses can resume from one id. Subscribers' queues do their own hand-off to
+ * their streams; nothing here waits for a client.
+ */
+final class MemoryChannelStore implements ChannelStore {
+    private final RegistryOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** In least-recently-used order (a use moves an address to the end). */
+    private final LinkedHashMap<Address, Channel> channels = new LinkedHashMap<>();
+    /** Floors of removed addresses, so that one coming back knows what it lost; as many as addresses at most. */
+    private final LinkedHashMap<Address, EventId> removed = new LinkedHashMap<>();
+    private final Set<ConnectionQueue> joined = new HashSet<>();
+    private final EventId.Generator ids;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final long historyAgeNanos;
+    private final long offlineAgeNanos;
+    private final long sweepGranularityNanos;
+    /** Floor for an address never seen (or forgotten): the newest position a forgotten address may have lost. */
+    private EventId forgottenFloor;
+    private ScheduledFuture<?> sweep;
+    private boolean closed;
+    private long published;
+    private long delivered;
+    private long dropped;
+    private long evicted;
+
+    MemoryChannelStore(RegistryOptions options) {
+        this(options, System::currentTimeMillis);
+    }
+
+    MemoryChannelStore(RegistryOptions options, LongSupplier clockMillis) {
+        this.options = options;
+        this.ids = new EventId.Generator(clockMillis);
+        this.forgottenFloor = ids.start();
+        this.historyAgeNanos = options.historyAge.toNanos();
+        this.offlineAgeNanos = options.offlineQueueAge.toNanos();
+        this.sweepGranularityNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                Math.min(TimeUnit.SECONDS.toNanos(1), Math.min(historyAgeNanos, offlineAgeNanos) / 20));
+        if (options.scheduler != null) {
+            scheduler = options.scheduler;
+            ownScheduler = false;
+        } else {
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "sse-jaxrs-registry-expiry");
+                thread.setDaemon(true);
+                return thread;
+            });
+            own.setRemoveOnCancelPolicy(true);
+            own.setKeepAliveTime(5, TimeUnit.SECONDS);
+            own.allowCoreThreadTimeOut(true); // no thread while nothing waits to expire
+            scheduler = own;
+            ownScheduler = true;
+        }
+    }
+
+    @Override
+    public Delivery append(Address address, SseEvent event) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            EventId position = ids.next();
+            SseEvent stamped = event.id() != null ? event : event.withId(position.toString());
+            Channel channel = use(address, Set.of());
+            Entry entry = new Entry(position, stamped, now);
+            channel.published++;
+            channel.newest = position;
+            published++;
+            if (options.historySize > 0) {
+                Entry out = channel.history.add(entry);
+                if (out != null) {
+                    channel.dropped(out);
+                }
+                if (event.id() != null && !event.id().isEmpty()) {
+                    channel.ownId(entry);
+                }
+            } else {
+                channel.floor = position;
+            }
+            int deliveredNow = 0;
+            int droppedNow = 0;
+            int queuedNow = 0;
+            if (channel.subscribers.isEmpty() && address.kind() == Address.Kind.RECIPIENT) {
+                if (options.offlineQueueSize == 0) {
+                    droppedNow++;
+                } else {
+                    if (channel.offline == null) {
+                        channel.offline = new EntryRing(options.offlineQueueSize);
+                    }
+                    if (channel.offline.add(entry) != null) {
+                        droppedNow++;
+                    }
+                    queuedNow = 1;
+                }
+            }
+            for (ConnectionQueue subscriber : List.copyOf(channel.subscribers)) {
+                if (!options.accessPolicy.mayReceive(address, stamped, subscriber.caller())) {
+                    continue;
+                }
+                switch (subscriber.offer(stamped)) {
+                    case DELIVERED -> deliveredNow++;
+                    case DELIVERED_DROPPING_ONE -> {
+                        deliveredNow++;
+                        droppedNow++;
+                    }
+                    case DISCONNECTED -> droppedNow++;
+                    default -> { }
+                }
+            }
+            channel.delivered += deliveredNow;
+            channel.dropped += droppedNow;
+            delivered += deliveredNow;
+            dropped += droppedNow;
+            removeIfIdle(channel);
+            if (!channel.isIdle()) {
+                scheduleSweep(Math.min(historyAgeNanos, offlineAgeNanos));
+            }
+            return new Delivery(stamped.id(), deliveredNow, queuedNow, droppedNow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void join(ConnectionQueue queue) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            String lastEventId = queue.lastEventId();
+            Set<Address> addresses = Set.copyOf(queue.addresses());
+            List<Channel> used = new ArrayList<>();
+            for (Address address : queue.addresses()) {
+                Channel channel = use(address, addresses);
+                expire(channel, now);
+                used.add(channel);
+            }
+            EventId after = lastEventId == null ? null : resolve(lastEventId, used);
+            boolean incomplete = lastEventId != null && after == null;
+            List<Entry> backlog = new ArrayList<>();
+            List<Address> backlogAddresses = new ArrayList<>();
+            for (Channel channel : used) {
+                int start = backlog.size();
+                if (lastEventId != null) {
+                    boolean exact = after != null && !channel.floor.isAfter(after);
+                    incomplete |= !exact;
+                    channel.history.copyFrom(exact ? channel.history.firstAfter(after) : 0, backlog);
+                    if (channel.offline != null) {
+                        // a replay includes whatever waited (history may be shorter than the offline queue)
+                        EntryRing offline = channel.offline;
+                        offline.copyFrom(exact ? offline.firstAfter(after) : 0, backlog);
+                        offline.clear();
+                    }
+                } else if (channel.offline != null) {
+                    channel.offline.copyFrom(0, backlog);
+                    channel.offline.clear();
+                }
+                for (int i = start; i < backlog.size(); i++) {
+                    backlogAddresses.add(channel.address);
+                }
+            }
+            List<Integer> order = new ArrayList<>(backlog.size());
+            for (int i = 0; i < backlog.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparing(i -> backlog.get(i).position()));
+            List<SseEvent> first = new ArrayList<>(backlog.size() + 1);
+            if (incomplete) {
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+            }
+            EventId previous = null;
+            for (int i : order) {
+                Entry entry = backlog.get(i);
+                if (entry.position().equals(previous)) {
+                    continue; // in both the history and the offline queue
+                }
+                previous = entry.position();
+                if (options.accessPolicy.mayReceive(backlogAddresses.get(i), entry.event(), queue.caller())) {
+                    first.add(entry.event());
+                }
+            }
+            queue.fill(first);
+            for (Channel channel : used) {
+                channel.subscribers.add(queue);
+            }
+            joined.add(queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The position {@code lastEventId} stands for, or {@code null} when it is not one this store can resume. */
+    private EventId resolve(String lastEventId, List<Channel> used) {
+        if (lastEventId.length() > EventId.MAX_LENGTH) {
+            return null;
+        }
+        for (Channel channel : used) {
+            if (channel.ownIds != null && channel.ownIds.containsKey(lastEventId)) {
+                return channel.ownIds.get(lastEventId);
+            }
+        }
+        EventId parsed = EventId.parse(lastEventId);
+        return parsed == null || parsed.isAfter(ids.last()) ? null : parsed;
+    }
+
+    @Override
+    public void leave(ConnectionQueue queue) {
+        lock.lock();
+        try {
+            if (!joined.remove(queue)) {
+                return;
+            }
+            for (Address address : queue.addresses()) {
+                Channel channel = channels.get(address);
+                if (channel != null) {
+                    channel.subscribers.remove(queue);
+                    removeIfIdle(channel);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int disconnectAll(Address address) {
+        List<ConnectionQueue> current;
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            current = channel == null ? List.of() : List.copyOf(channel.subscribers);
+        } finally {
+            lock.unlock();
+        }
+        current.forEach(ConnectionQueue::end);
+        return current.size();
+    }
+
+    @Override
+    public void expire() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long next = Long.MAX_VALUE;
+            for (Channel channel : List.copyOf(channels.values())) {
+                expire(channel, now);
+                if (!removeIfIdle(channel)) {
+                    next = Math.min(next, nextExpiry(channel, now));
+                }
+            }
+            sweep = null;
+            if (next != Long.MAX_VALUE) {
+                scheduleSweep(next);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean evict(Address address) {
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            if (channel == null || !channel.subscribers.isEmpty()) {
+                return false;
+            }
+            forget(channel);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AddressStats stats(Address address) {
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            return channel != null ? channel.stats() : new AddressStats(address, 0, 0, 0, 0, 0, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public RegistryStats stats(int busiest, Map<String, Long> disconnects) {
+        Comparator<Channel> busier = Comparator.<Channel>comparingInt(c -> c.subscribers.size())
+                .thenComparingLong(c -> c.published);
+        lock.lock();
+        try {
+            PriorityQueue<Channel> top = new PriorityQueue<>(busier);
+            long queued = 0;
+            long retained = 0;
+            for (Channel channel : channels.values()) {
+                queued += channel.queued();
+                retained += channel.history.size();
+                top.add(channel);
+                if (top.size() > busiest) {
+                    top.poll();
+                }
+            }
+            List<AddressStats> list = new ArrayList<>(top.size());
+            while (!top.isEmpty()) {
+                list.add(0, top.poll().stats());
+            }
+            return new RegistryStats(channels.size(), evicted, joined.size(), queued, retained, published, delivered,
+                    dropped, Map.copyOf(disconnects), List.copyOf(list));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ConnectionQueue> open;
+        lock.lock();
+        try {
+            closed = true;
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+            open = List.copyOf(joined);
+            channels.clear();
+            removed.clear();
+        } finally {
+            lock.unlock();
+        }
+        if (ownScheduler) {
+            scheduler.shutdownNow();
+        }
+        open.forEach(ConnectionQueue::end);
+    }
+
+    // ---- under the lock
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the event registry is closed");
+        }
+    }
+
+    /** The channel of {@code address}, made if needed, as the most recently used; may evict another one. */
+    private Channel use(Address address, Set<Address> keep) {
+        Channel channel = channels.remove(address);
+        if (channel == null) {
+            EventId floor = removed.remove(address);
+            channel = new Channel(address, options.historySize, floor != null ? floor : forgottenFloor);
+        }
+        channels.put(address, channel);
+        if (channels.size() > options.maxAddresses) {
+            evictLeastRecentlyUsed(keep, address);
+        }
+        return channel;
+    }
+
+    private void evictLeastRecentlyUsed(Set<Address> keep, Address using) {
+        List<Channel> busy = new ArrayList<>();
+        Channel victim = null;
+        for (Iterator<Channel> it = channels.values().iterator(); it.hasNext(); ) {
+            Channel candidate = it.next();
+            if (candidate.address.equals(using) || keep.contains(candidate.address)) {
+                continue;
+            }
+            if (candidate.subscribers.isEmpty()) {
+                victim = candidate;
+                break;
+            }
+            busy.add(candidate);
+        }
+        for (Channel channel : busy) { // addresses with subscribers are not evicted: move them out of the way
+            channels.remove(channel.address);
+            channels.put(channel.address, channel);
+        }
+        if (victim != null) {
+            evicted++;
+            forget(victim);
+        }
+    }
+
+    private boolean removeIfIdle(Channel channel) {
+        if (channel.isIdle() && channels.get(channel.address) == channel) {
+            forget(channel);
+            return true;
+        }
+        return false;
+    }
+
+    /** Drops {@code channel}, remembering up to where it may have lost events. */
+    private void forget(Channel channel) {
+        channels.remove(channel.address);
+        dropped += channel.queued();
+        removed.put(channel.address, channel.newest);
+        if (removed.size() > options.maxAddresses) {
+            Iterator<Map.Entry<Address, EventId>> eldest = removed.entrySet().iterator();
+            EventId floor = eldest.next().getValue();
+            eldest.remove();
+            if (floor.isAfter(forgottenFloor)) {
+                forgottenFloor = floor;
+            }
+        }
+    }
+
+    private void expire(Channel channel, long now) {
+        EntryRing history = channel.history;
+        while (!history.isEmpty() && now - history.oldest().atNanos() > historyAgeNanos) {
+            channel.dropped(history.removeOldest());
+        }
+        EntryRing offline = channel.offline;
+        while (offline != null && !offline.isEmpty() && now - offline.oldest().atNanos() > offlineAgeNanos) {
+            offline.removeOldest();
+            channel.dropped++;
+            dropped++;
+        }
+    }
+
+    /** Nanoseconds from {@code now} until the next entry of {@code channel} expires, or {@code Long.MAX_VALUE}. */
+    private long nextExpiry(Channel channel, long now) {
+        long next = Long.MAX_VALUE;
+        if (!channel.history.isEmpty()) {
+            next = channel.history.oldest().atNanos() + historyAgeNanos - now;
+        }
+        if (channel.offline != null && !channel.offline.isEmpty()) {
+            next = Math.min(next, channel.offline.oldest().atNanos() + offlineAgeNanos - now);
+        }
+        return next;
+    }
+
+    /** Runs {@link #expire()} after {@code delayNanos} (at least the granularity) unless a sweep is pending. */
+    private void scheduleSweep(long delayNanos) {
+        if (sweep != null || closed) {
+            return;
+        }
+        long delay = Math.max(delayNanos + TimeUnit.MILLISECONDS.toNanos(1), sweepGranularityNanos);
+        Runnable task = this::expire;
+        sweep = scheduler.schedule(task, delay, TimeUnit.NANOSECONDS);
+    }
+}

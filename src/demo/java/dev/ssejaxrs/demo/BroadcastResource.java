@@ -30,6 +30,7 @@ import dev.ssejaxrs.stream.EventStream;
 @Path("/")
 public final class BroadcastResource {
     private static final String BENCH_TOPIC = "bench";
+    private static final int MAX_NESTING = 64;
 
     @Context
     private EventRegistry registry;
@@ -40,7 +41,7 @@ public final class BroadcastResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public EventStream subscribe(@PathParam("recipient") String recipient,
             @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("lastEventId") String lastEventIdParam) {
-        return registry.subscribe(Address.recipient(recipient))
+        return registry.subscribe(address("recipient", Address.Kind.RECIPIENT, recipient))
                 .greeting(SseEvent.of("Connection established"))
                 .lastEventId(lastEventId, lastEventIdParam)
                 .open();
@@ -53,21 +54,19 @@ public final class BroadcastResource {
     @Produces(MediaType.APPLICATION_JSON + ";charset=UTF-8")
     public Response emit(String body) {
         Map<?, ?> json = parseObject(body);
-        String recipient = requiredText(json, "recipient_id");
-        SseEvent.Builder event = SseEvent.builder().event(requiredText(json, "event_name"));
+        Address recipient = address("recipient_id", Address.Kind.RECIPIENT, requiredText(json, "recipient_id"));
+        SseEvent.Builder event = SseEvent.builder();
+        field("event_name", () -> event.event(requiredText(json, "event_name")));
         Object data = json.get("event_data");
         if (data != null && !(data instanceof String)) {
             throw JsonErrors.badRequest("event_data must be a string");
         }
-        event.data(data == null ? "No Event Data" : (String) data);
+        field("event_data", () -> event.data(data == null ? "No Event Data" : (String) data));
         Object id = json.get("event_id");
         if (id != null) {
-            if (!(id instanceof BigDecimal number) || number.scale() > 0 && number.stripTrailingZeros().scale() > 0) {
-                throw JsonErrors.badRequest("event_id must be an integer");
-            }
-            event.id(((BigDecimal) id).toBigInteger().toString());
+            event.id(Long.toString(int64("event_id", id)));
         }
-        registry.publishToRecipient(recipient, event.build());
+        registry.publish(recipient, event.build());
         return Response.accepted(JsonErrors.json(Map.of("status", "event queued"))).build();
     }
 
@@ -77,7 +76,8 @@ public final class BroadcastResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public EventStream topic(@PathParam("topic") String topic, @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("lastEventId") String lastEventIdParam) {
-        return registry.subscribe(Address.topic(topic)).lastEventId(lastEventId, lastEventIdParam).open();
+        return registry.subscribe(address("topic", Address.Kind.TOPIC, topic))
+                .lastEventId(lastEventId, lastEventIdParam).open();
     }
 
     /** {@code POST /topics/{topic}[?event=NAME]}: the body as one event's data; answers its id. */
@@ -94,7 +94,8 @@ public final class BroadcastResource {
                 throw JsonErrors.badRequest(e.getMessage());
             }
         }
-        Delivery delivery = registry.publish(Address.topic(topic), event.build()).toCompletableFuture().join();
+        Delivery delivery = registry.publish(address("topic", Address.Kind.TOPIC, topic), event.build())
+                .toCompletableFuture().join();
         return Response.status(201).entity(JsonErrors.json(Map.of("id", delivery.id()))).build();
     }
 
@@ -103,7 +104,8 @@ public final class BroadcastResource {
     @Path("topics/{topic}/disconnect")
     @Produces(MediaType.APPLICATION_JSON + ";charset=UTF-8")
     public String disconnect(@PathParam("topic") String topic) {
-        return JsonErrors.json(Map.of("disconnected", registry.disconnectAll(Address.topic(topic))));
+        return JsonErrors.json(Map.of("disconnected",
+                registry.disconnectAll(address("topic", Address.Kind.TOPIC, topic))));
     }
 
     /** {@code GET /bench/topic}: the benchmark's broadcast channel (no replay). */
@@ -123,9 +125,50 @@ public final class BroadcastResource {
         return Response.noContent().build();
     }
 
+    /** The address named by a parameter or field, checked against the registry's name rule (else 400). */
+    private Address address(String field, Address.Kind kind, String name) {
+        try {
+            return registry.options().checkName(new Address(kind, name == null ? "" : name));
+        } catch (IllegalArgumentException e) {
+            throw JsonErrors.badRequest(field + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs a setter of the event builder; its complaint becomes a 400 naming {@code field}. */
+    private static void field(String field, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            throw JsonErrors.badRequest(field + ": " + e.getMessage());
+        }
+    }
+
+    /** A JSON number that is a 64-bit integer; checked without expanding it (1e99999999 stays cheap). */
+    private static long int64(String field, Object value) {
+        if (!(value instanceof BigDecimal number)) {
+            throw JsonErrors.badRequest(field + " must be an integer");
+        }
+        try {
+            if ((long) number.precision() - number.scale() <= 19) {
+                return number.longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            // a fraction, or just beyond a long
+        }
+        throw JsonErrors.badRequest(field + " must be an integer from -2^63 to 2^63-1: " + shown(number));
+    }
+
+    private static String shown(BigDecimal number) {
+        String text = number.toString(); // scientific notation for huge exponents: short
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
     private static Map<?, ?> parseObject(String body) {
         if (body == null || body.isBlank()) {
             throw JsonErrors.badRequest("body must be a JSON object");
+        }
+        if (nesting(body) > MAX_NESTING) {
+            throw JsonErrors.badRequest("body nests arrays or objects deeper than " + MAX_NESTING);
         }
         try {
             Object parsed = JsonErrors.parse(body);
@@ -136,6 +179,30 @@ public final class BroadcastResource {
             throw JsonErrors.badRequest("body is not valid JSON: " + e.getMessage());
         }
         throw JsonErrors.badRequest("body must be a JSON object");
+    }
+
+    /** How deep arrays and objects nest in {@code json}, strings skipped (the parser recurses per level). */
+    private static int nesting(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     private static String requiredText(Map<?, ?> json, String field) {

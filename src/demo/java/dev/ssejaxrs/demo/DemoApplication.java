@@ -20,6 +20,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     DemoApplication() {
         register(new StreamingResource(clock));
         register(BroadcastResource.class);
+        register(EventsResource.class);
+        register(BodyLimit.class);
         register(new IndexPage());
         register(StatsResource.class);
         register(JsonErrors.class);

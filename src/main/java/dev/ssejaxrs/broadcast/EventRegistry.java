@@ -74,7 +74,7 @@ public final class EventRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when the address name is not one the options accept
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
-        options.check(address);
+        options.checkName(address);
         Objects.requireNonNull(event, "event");
         return CompletableFuture.completedFuture(store.append(address, event));
     }
@@ -205,7 +205,7 @@ public final class EventRegistry implements AutoCloseable {
         public EventStream open() {
             for (Address address : addresses) {
                 try {
-                    options.check(address);
+                    options.checkName(address);
                 } catch (IllegalArgumentException e) {
                     throw new BadRequestException(e.getMessage(), plain(Response.Status.BAD_REQUEST, e.getMessage()));
                 }

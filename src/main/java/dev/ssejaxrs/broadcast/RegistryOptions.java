@@ -80,12 +80,13 @@ public final class RegistryOptions {
     public static final Pattern DEFAULT_ADDRESS_NAMES = Pattern.compile("[^\\p{Cntrl}]{1,200}");
 
     /**
-     * Checks an address against {@link Builder#addressNames}; the message names the address kind and quotes (a
-     * bounded part of) the name.
+     * Returns {@code address} when its name is one these options accept ({@link Builder#addressNames}); for
+     * checking names from requests at the edge, with the registry's own rule.
      *
-     * @throws IllegalArgumentException when the name does not match
+     * @throws IllegalArgumentException when it is not: the message names the address kind and quotes (a bounded
+     *     part of) the name
      */
-    Address check(Address address) {
+    public Address checkName(Address address) {
         Objects.requireNonNull(address, "address");
         if (!addressNames.matcher(address.name()).matches()) {
             String name = address.name();

@@ -21,10 +21,10 @@ public final class TestServer implements AutoCloseable {
     private final GrizzlyHttpContainer container;
     public final int port;
 
-    private TestServer(ResourceConfig app, int sendBuffer) throws IOException {
+    private TestServer(ResourceConfig app, int sendBuffer, int bindPort) throws IOException {
         container = new org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider()
                 .createContainer(GrizzlyHttpContainer.class, app);
-        server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), container, false,
+        server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + bindPort + "/"), container, false,
                 null, false);
         if (sendBuffer > 0) {
             // Grizzly only ever raises SO_SNDBUF; lower it on each accepted socket, so that loopback's autotuned
@@ -58,7 +58,16 @@ public final class TestServer implements AutoCloseable {
     /** A server whose sockets have a small send buffer, so that a client that does not read blocks it soon. */
     public static TestServer start(ResourceConfig app, int sendBuffer) {
         try {
-            return new TestServer(app, sendBuffer);
+            return new TestServer(app, sendBuffer, 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A server on {@code port} (one a stopped test server used: to test what a restart does). */
+    public static TestServer startOn(int port, ResourceConfig app) {
+        try {
+            return new TestServer(app, 0, port);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,198 @@
+package dev.ssejaxrs.broadcast;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.event.SseEvent;
+
+/**
+ * What every {@link ChannelStore} does, whatever keeps its state: extend this class with a way to make the store.
+ * The tests talk to the store through subscriber queues, as the registry does.
+ */
+abstract class ChannelStoreContract {
+    private final List<ChannelStore> stores = new ArrayList<>();
+
+    /** A new, empty store with {@code options}. */
+    abstract ChannelStore newStore(RegistryOptions options);
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(ChannelStore::close);
+    }
+
+    ChannelStore store(RegistryOptions.Builder options) {
+        ChannelStore store = newStore(options.accessPolicy(AccessPolicy.anyone()).build());
+        stores.add(store);
+        return store;
+    }
+
+    static Collected subscribe(ChannelStore store, String lastEventId, Address... addresses) {
+        return Collected.from(new ConnectionQueue(store, List.of(addresses), Caller.anonymous(), lastEventId, null,
+                RegistryOptions.builder().subscriberQueue(100_000).build()));
+    }
+
+    static String append(ChannelStore store, Address address, String data) {
+        return store.append(address, SseEvent.of(data)).id();
+    }
+
+    private static final Address A = Address.topic("a");
+    private static final Address B = Address.topic("b");
+    private static final Address R = Address.recipient("r");
+
+    @Test
+    void ids_increaseAcrossAddresses_inTheRedisForm() {
+        ChannelStore store = store(RegistryOptions.builder());
+        EventId previous = null;
+        for (int i = 0; i < 1000; i++) {
+            String id = append(store, i % 2 == 0 ? A : B, "e" + i);
+            EventId parsed = EventId.parse(id);
+            assertTrue(id.matches("\\d+-\\d+") && parsed != null, id);
+            assertTrue(previous == null || parsed.isAfter(previous), previous + " then " + id);
+            previous = parsed;
+        }
+    }
+
+    @Test
+    void join_replaysAfterTheId_inIdOrderAcrossAddresses_thenLive() {
+        ChannelStore store = store(RegistryOptions.builder());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            ids.add(append(store, List.of(A, B, R).get(i % 3), "e" + i));
+        }
+        Collected collected = subscribe(store, ids.get(3), A, B, R);
+        assertEquals(List.of("e4", "e5", "e6", "e7", "e8"), collected.data());
+        append(store, B, "live");
+        assertEquals("live", collected.await(6).get(5).data());
+        assertEquals(ids.subList(4, 9), collected.events().subList(0, 5).stream().map(SseEvent::id).toList());
+    }
+
+    @Test
+    void anIdNotOfTheStore_getsReplayIncomplete_thenEverythingRetained() {
+        ChannelStore store = store(RegistryOptions.builder());
+        append(store, A, "x");
+        append(store, A, "y");
+        for (String unknown : List.of("57", "garbage", "1-0", "x".repeat(300))) {
+            Collected collected = subscribe(store, unknown, A);
+            List<SseEvent> events = collected.events();
+            assertEquals(ChannelStore.REPLAY_INCOMPLETE, events.get(0).event(), unknown);
+            assertTrue(events.get(0).data().length() <= EventId.MAX_LENGTH);
+            assertEquals(List.of("x", "y"), collected.data().subList(1, 3), unknown);
+            collected.cancel();
+        }
+    }
+
+    @Test
+    void idleAddresses_areRemovedAtOnce() {
+        ChannelStore store = store(RegistryOptions.builder().history(0, Duration.ofHours(1)));
+        Collected collected = subscribe(store, null, A, B);
+        assertEquals(2, store.stats(10, java.util.Map.of()).addresses());
+        append(store, A, "x");
+        collected.cancel();
+        assertEquals(0, store.stats(10, java.util.Map.of()).addresses());
+        assertEquals(0, store.stats(10, java.util.Map.of()).subscribers());
+    }
+
+    @Test
+    void beyondTheCap_theLeastRecentlyUsedAddressWithoutSubscribersIsEvicted_andItsIdsAreIncomplete() {
+        ChannelStore store = store(RegistryOptions.builder().maxAddresses(2));
+        Collected onA = subscribe(store, null, A);
+        String idOfB = append(store, B, "b1");
+        append(store, B, "b2");
+        append(store, Address.topic("c"), "c1"); // B is the least recently used without subscribers
+        assertEquals(0, store.stats(B).retained());
+        assertEquals(1, store.stats(10, java.util.Map.of()).evicted());
+        append(store, A, "a1");
+        assertEquals(List.of("a1"), onA.await(1).stream().map(SseEvent::data).toList());
+        Collected late = subscribe(store, idOfB, B);
+        assertEquals(ChannelStore.REPLAY_INCOMPLETE, late.events().get(0).event());
+        assertTrue(store.stats(10, java.util.Map.of()).addresses() <= 2);
+    }
+
+    @Test
+    void historyAndOfflineQueue_expireOnTime_withoutTraffic() {
+        ChannelStore store = store(RegistryOptions.builder().history(10, Duration.ofMillis(300))
+                .offlineQueue(10, Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        String id = append(store, A, "old");
+        append(store, A, "older");
+        append(store, R, "waiting");
+        assertEquals(2, store.stats(A).retained());
+        assertEquals(1, store.stats(R).queued());
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.stats(10, java.util.Map.of()).addresses() == 0);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before its age");
+        RegistryStats stats = store.stats(10, java.util.Map.of());
+        assertEquals(0, stats.retained());
+        assertEquals(0, stats.queued());
+        assertEquals(1, stats.dropped(), "the unread offline event counts as dropped");
+        Collected late = subscribe(store, id, A);
+        assertEquals(ChannelStore.REPLAY_INCOMPLETE, late.events().get(0).event(), "expired: nothing silent");
+    }
+
+    @Test
+    void recipientWithoutSubscribers_queues_andTheNextSubscriberGetsItInOrder() {
+        ChannelStore store = store(RegistryOptions.builder());
+        append(store, R, "1");
+        append(store, R, "2");
+        Collected collected = subscribe(store, null, R);
+        assertEquals(List.of("1", "2"), collected.data());
+        assertEquals(0, store.stats(R).queued());
+    }
+
+    @Test
+    void reconnectWithTheLastId_whilePublishingToEveryAddress_noGapNoDuplicate() throws Exception {
+        ChannelStore store = store(RegistryOptions.builder().history(10_000, Duration.ofHours(1)));
+        List<Address> addresses = List.of(A, B, Address.topic("c"));
+        Collected first = subscribe(store, null, A, B, Address.topic("c"));
+        List<CompletableFuture<Void>> publishers = new ArrayList<>();
+        for (Address address : addresses) {
+            publishers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    append(store, address, address.name() + i);
+                }
+            }));
+        }
+        List<SseEvent> received = new ArrayList<>();
+        String last = null;
+        CompletableFuture<Void> published = CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new));
+        while (!published.isDone()) { // leave and come back, again and again, while publishing goes on
+            Collected collected = last == null ? first : subscribe(store, last, A, B, Address.topic("c"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !collected.events().isEmpty() || published.isDone());
+            collected.cancel();
+            List<SseEvent> some = collected.events();
+            received.addAll(some);
+            if (!some.isEmpty()) {
+                last = some.get(some.size() - 1).id();
+            }
+        }
+        for (CompletableFuture<Void> publisher : publishers) {
+            publisher.get(60, TimeUnit.SECONDS);
+        }
+        Collected rest = subscribe(store, last, A, B, Address.topic("c"));
+        received.addAll(rest.events());
+        assertFalse(received.stream().anyMatch(e -> e.event() != null), "no replay-incomplete");
+        assertEquals(6000, received.size());
+        for (Address address : addresses) { // each address's events in order, none missing, none twice
+            List<String> own = received.stream().map(SseEvent::data).filter(d -> d.startsWith(address.name()))
+                    .toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                expected.add(address.name() + i);
+            }
+            assertEquals(expected, own);
+        }
+        for (int i = 1; i < received.size(); i++) {
+            assertTrue(EventId.parse(received.get(i).id()).isAfter(EventId.parse(received.get(i - 1).id())));
+        }
+    }
+}

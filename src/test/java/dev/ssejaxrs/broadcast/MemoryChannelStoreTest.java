@@ -1,0 +1,9 @@
+package dev.ssejaxrs.broadcast;
+
+/** The store contract, for the in-memory store. */
+class MemoryChannelStoreTest extends ChannelStoreContract {
+    @Override
+    ChannelStore newStore(RegistryOptions options) {
+        return new MemoryChannelStore(options);
+    }
+}

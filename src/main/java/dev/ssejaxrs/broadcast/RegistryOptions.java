@@ -36,7 +36,6 @@ import dev.ssejaxrs.stream.StreamOptions;
  * </table>
  */
 public final class RegistryOptions {
-    private static final RegistryOptions DEFAULTS = builder().build();
 
     final int historySize;
     final Duration historyAge;
@@ -78,6 +77,7 @@ public final class RegistryOptions {
 
     /** The names the registry accepts by default: 1 to 200 characters, none a control character. */
     public static final Pattern DEFAULT_ADDRESS_NAMES = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+    private static final RegistryOptions DEFAULTS = builder().build(); // after the defaults it uses
 
     /**
      * Returns {@code address} when its name is one these options accept ({@link Builder#addressNames}); for

@@ -81,6 +81,10 @@ final class MemoryChannelStore implements ChannelStore {
         }
     }
 
+    RegistryOptions options() {
+        return options;
+    }
+
     @Override
     public Delivery append(Address address, SseEvent event) {
         lock.lock();
@@ -165,48 +169,28 @@ final class MemoryChannelStore implements ChannelStore {
             }
             EventId after = lastEventId == null ? null : resolve(lastEventId, used);
             boolean incomplete = lastEventId != null && after == null;
-            List<Entry> backlog = new ArrayList<>();
-            List<Address> backlogAddresses = new ArrayList<>();
+            List<List<Entry>> runs = new ArrayList<>(); // each in id order: a history or offline segment
+            List<Address> runAddresses = new ArrayList<>();
             for (Channel channel : used) {
-                int start = backlog.size();
                 if (lastEventId != null) {
                     boolean exact = after != null && !channel.floor.isAfter(after);
                     incomplete |= !exact;
-                    channel.history.copyFrom(exact ? channel.history.firstAfter(after) : 0, backlog);
+                    addRun(runs, runAddresses, channel, channel.history, exact ? after : null);
                     if (channel.offline != null) {
                         // a replay includes whatever waited (history may be shorter than the offline queue)
-                        EntryRing offline = channel.offline;
-                        offline.copyFrom(exact ? offline.firstAfter(after) : 0, backlog);
-                        offline.clear();
+                        addRun(runs, runAddresses, channel, channel.offline, exact ? after : null);
+                        channel.offline.clear();
                     }
                 } else if (channel.offline != null) {
-                    channel.offline.copyFrom(0, backlog);
+                    addRun(runs, runAddresses, channel, channel.offline, null);
                     channel.offline.clear();
                 }
-                for (int i = start; i < backlog.size(); i++) {
-                    backlogAddresses.add(channel.address);
-                }
             }
-            List<Integer> order = new ArrayList<>(backlog.size());
-            for (int i = 0; i < backlog.size(); i++) {
-                order.add(i);
-            }
-            order.sort(Comparator.comparing(i -> backlog.get(i).position()));
-            List<SseEvent> first = new ArrayList<>(backlog.size() + 1);
+            List<SseEvent> first = new ArrayList<>();
             if (incomplete) {
                 first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
             }
-            EventId previous = null;
-            for (int i : order) {
-                Entry entry = backlog.get(i);
-                if (entry.position().equals(previous)) {
-                    continue; // in both the history and the offline queue
-                }
-                previous = entry.position();
-                if (options.accessPolicy.mayReceive(backlogAddresses.get(i), entry.event(), queue.caller())) {
-                    first.add(entry.event());
-                }
-            }
+            merge(runs, runAddresses, queue.caller(), first);
             queue.fill(first);
             for (Channel channel : used) {
                 channel.subscribers.add(queue);
@@ -214,6 +198,43 @@ final class MemoryChannelStore implements ChannelStore {
             joined.add(queue);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void addRun(List<List<Entry>> runs, List<Address> addresses, Channel channel, EntryRing ring,
+            EventId after) {
+        int from = after == null ? 0 : ring.firstAfter(after);
+        if (from < ring.size()) {
+            List<Entry> run = new ArrayList<>(ring.size() - from);
+            ring.copyFrom(from, run);
+            runs.add(run);
+            addresses.add(channel.address);
+        }
+    }
+
+    /** Merges runs sorted by id into {@code into}, once per id, filtered by the access policy. */
+    private void merge(List<List<Entry>> runs, List<Address> addresses, Caller caller, List<SseEvent> into) {
+        int[] next = new int[runs.size()];
+        EventId previous = null;
+        while (true) {
+            int pick = -1;
+            for (int r = 0; r < runs.size(); r++) {
+                if (next[r] < runs.get(r).size() && (pick < 0 || runs.get(r).get(next[r]).position()
+                        .compareTo(runs.get(pick).get(next[pick]).position()) < 0)) {
+                    pick = r;
+                }
+            }
+            if (pick < 0) {
+                return;
+            }
+            Entry entry = runs.get(pick).get(next[pick]++);
+            if (entry.position().equals(previous)) {
+                continue; // in both the history and the offline queue
+            }
+            previous = entry.position();
+            if (options.accessPolicy.mayReceive(addresses.get(pick), entry.event(), caller)) {
+                into.add(entry.event());
+            }
         }
     }
 

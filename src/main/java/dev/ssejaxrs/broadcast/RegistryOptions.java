@@ -174,7 +174,7 @@ public final class RegistryOptions {
             return this;
         }
 
-        /** Roles to check when a subscription opens, so that the {@link AccessPolicy} may ask {@link Caller#hasRole}. */
+        /** Roles checked when a subscription opens, so that the {@link AccessPolicy} may ask {@link Caller#hasRole}. */
         public Builder roles(String... roles) {
             for (String role : roles) {
                 Objects.requireNonNull(role, "role");

@@ -95,7 +95,8 @@ class DeliveryTest {
     @Test
     void eventsSentBeforeTheRecipientSubscribes_waitAndArriveInOrder() {
         for (int i = 1; i <= 3; i++) {
-            Delivery delivery = registry.publishToRecipient("carol", SseEvent.of("queued " + i)).toCompletableFuture().join();
+            Delivery delivery = registry.publishToRecipient("carol", SseEvent.of("queued " + i))
+                    .toCompletableFuture().join();
             assertEquals(1, delivery.queued());
             assertEquals(0, delivery.delivered());
         }

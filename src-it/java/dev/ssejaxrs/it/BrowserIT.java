@@ -52,6 +52,13 @@ class BrowserIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** Publishes to a topic; returns the id the demo assigned. */
+    private static String publish(String path, String body) throws IOException, InterruptedException {
+        String answer = post(path, body);
+        assertTrue(answer.matches("\\{\"id\":\"\\d+-\\d+\"}"), answer);
+        return answer.substring(7, answer.length() - 2);
+    }
+
     private static final String ROWS = "Array.from(document.querySelectorAll('#events tr'))"
             + ".map(r => Array.from(r.cells).map(c => c.textContent).join('|')).join(';')";
 
@@ -61,12 +68,13 @@ class BrowserIT {
         browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
                 "document.body.innerText");
 
-        post("/topics/browser", "first");
-        post("/topics/browser?event=update", "second");
-        post("/topics/browser", "third");
+        String first = publish("/topics/browser", "first");
+        String second = publish("/topics/browser?event=update", "second");
+        String third = publish("/topics/browser", "third");
         browser.awaitTrue("document.querySelectorAll('#events tr').length === 3", WAIT, ROWS);
-        assertEquals("1|message|first;2|update|second;3|message|third", browser.evaluate(ROWS));
-        assertEquals("3", browser.evaluate("document.getElementById('last-id').textContent"));
+        String firstThree = first + "|message|first;" + second + "|update|second;" + third + "|message|third";
+        assertEquals(firstThree, browser.evaluate(ROWS));
+        assertEquals(third, browser.evaluate("document.getElementById('last-id').textContent"));
 
         // the server drops the stream; events published meanwhile come back through the replay
         assertEquals("{\"disconnected\":1}", post("/topics/browser/disconnect", ""));
@@ -75,14 +83,14 @@ class BrowserIT {
         String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/stats"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(stats.startsWith("{\"activeStreams\":0,"), "no stream open now: " + stats);
-        post("/topics/browser", "fourth");
-        post("/topics/browser?event=update", "fifth");
+        String fourth = publish("/topics/browser", "fourth");
+        String fifth = publish("/topics/browser?event=update", "fifth");
         browser.awaitTrue("document.querySelectorAll('#events tr').length >= 5", WAIT, ROWS);
-        post("/topics/browser", "sixth"); // live again after the reconnect
+        String sixth = publish("/topics/browser", "sixth"); // live again after the reconnect
         browser.awaitTrue("document.querySelectorAll('#events tr').length >= 6", WAIT, ROWS);
 
-        assertEquals("1|message|first;2|update|second;3|message|third;4|message|fourth;5|update|fifth;"
-                + "6|message|sixth", browser.evaluate(ROWS), "every event exactly once, in order");
+        assertEquals(firstThree + ";" + fourth + "|message|fourth;" + fifth + "|update|fifth;" + sixth
+                + "|message|sixth", browser.evaluate(ROWS), "every event exactly once, in order");
         browser.screenshot(Path.of("target", "browser-demo.png"));
     }
 }

@@ -98,12 +98,13 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
                 joined = true;
             }
             subscriber.onSubscribe(this);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // the store refused (closed): rule 1.9, onSubscribe before onError
             synchronized (this) {
                 cancelled = true;
                 queue.clear();
             }
             store.leave(this);
+            subscriber.onSubscribe(this);
             subscriber.onError(e);
             return;
         }

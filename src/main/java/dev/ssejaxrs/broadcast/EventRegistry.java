@@ -52,7 +52,7 @@ public final class EventRegistry implements AutoCloseable {
     public static final int BUSIEST = 50;
 
     private final RegistryOptions options;
-    private final ChannelStore store;
+    final ChannelStore store;
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
 
     /** A registry with {@code options}, kept in this process's memory. */

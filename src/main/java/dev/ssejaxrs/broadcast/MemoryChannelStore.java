@@ -68,13 +68,14 @@ final class MemoryChannelStore implements ChannelStore {
             scheduler = options.scheduler;
             ownScheduler = false;
         } else {
+            String threadName = expiryThreadName();
             ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread thread = new Thread(task, "sse-jaxrs-registry-expiry");
+                Thread thread = new Thread(task, threadName);
                 thread.setDaemon(true);
                 return thread;
             });
             own.setRemoveOnCancelPolicy(true);
-            own.setKeepAliveTime(5, TimeUnit.SECONDS);
+            own.setKeepAliveTime(1, TimeUnit.SECONDS);
             own.allowCoreThreadTimeOut(true); // no thread while nothing waits to expire
             scheduler = own;
             ownScheduler = true;
@@ -83,6 +84,11 @@ final class MemoryChannelStore implements ChannelStore {
 
     RegistryOptions options() {
         return options;
+    }
+
+    /** The name of this store's own expiry thread (when it has one: no scheduler was given). */
+    String expiryThreadName() {
+        return "sse-jaxrs-registry-" + Integer.toHexString(System.identityHashCode(this)) + "-expiry";
     }
 
     @Override

@@ -82,6 +82,29 @@ class BoundedMemoryTest {
         }
     }
 
+    @Test
+    void theExpiryThread_livesOnlyWhileSomethingWaitsToExpire_andEndsWithTheRegistry() {
+        EventRegistry registry = new EventRegistry(RegistryOptions.builder().history(10, Duration.ofMillis(200))
+                .build());
+        String name = ((MemoryChannelStore) registry.store).expiryThreadName();
+        try {
+            assertTrue(!threadNamed(name), "no thread before anything is retained");
+            registry.publish("soon-gone", SseEvent.of("x"));
+            assertTrue(threadNamed(name));
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.stats().addresses() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !threadNamed(name)); // its keep-alive: 1 s
+            registry.publish("again", SseEvent.of("y"));
+            assertTrue(threadNamed(name));
+        } finally {
+            registry.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !threadNamed(name));
+    }
+
+    private static boolean threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
     private static long heapAfterGc() throws InterruptedException {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) { // the lowest of a few full collections: what is really kept

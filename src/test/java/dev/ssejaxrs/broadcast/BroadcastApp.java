@@ -50,6 +50,7 @@ final class BroadcastApp {
         public void close() {
             client.close();
             server.close();
+            registry.close();
         }
     }
 

@@ -43,7 +43,7 @@ final class Channel {
     }
 
     /** Notes that {@code entry} left the history: a replay from before it can no longer be exact. */
-    void dropped(Entry entry) {
+    void lost(Entry entry) {
         if (entry.position().isAfter(floor)) {
             floor = entry.position();
         }

@@ -8,7 +8,7 @@ import dev.ssejaxrs.event.SseEvent;
  * What keeps a registry's addresses: the back end behind {@link EventRegistry}. {@link MemoryChannelStore} keeps
  * them in this process; a distributed store (Redis Streams, whose ids have the same {@code <millis>-<sequence>}
  * form as {@link EventId}) keeps history and offline queues shared and subscribers local. Every implementation
- * passes the same behaviour tests.
+ * passes the same behaviour tests ({@code ChannelStoreContract} in the tests).
  *
  * <p>Contract, for every implementation:
  * <ul>

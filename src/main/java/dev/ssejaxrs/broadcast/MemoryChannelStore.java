@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,6 +31,7 @@ import dev.ssejaxrs.event.SseEvent;
  * their streams; nothing here waits for a client.
  */
 final class MemoryChannelStore implements ChannelStore {
+    private static final System.Logger LOG = System.getLogger(MemoryChannelStore.class.getName());
     private final RegistryOptions options;
     private final ReentrantLock lock = new ReentrantLock();
     /** In least-recently-used order (a use moves an address to the end). */
@@ -107,7 +109,7 @@ final class MemoryChannelStore implements ChannelStore {
             if (options.historySize > 0) {
                 Entry out = channel.history.add(entry);
                 if (out != null) {
-                    channel.dropped(out);
+                    channel.lost(out);
                 }
                 if (event.id() != null && !event.id().isEmpty()) {
                     channel.ownId(entry);
@@ -460,7 +462,7 @@ final class MemoryChannelStore implements ChannelStore {
     private void expire(Channel channel, long now) {
         EntryRing history = channel.history;
         while (!history.isEmpty() && now - history.oldest().atNanos() > historyAgeNanos) {
-            channel.dropped(history.removeOldest());
+            channel.lost(history.removeOldest());
         }
         EntryRing offline = channel.offline;
         while (offline != null && !offline.isEmpty() && now - offline.oldest().atNanos() > offlineAgeNanos) {
@@ -489,6 +491,11 @@ final class MemoryChannelStore implements ChannelStore {
         }
         long delay = Math.max(delayNanos + TimeUnit.MILLISECONDS.toNanos(1), sweepGranularityNanos);
         Runnable task = this::expire;
-        sweep = scheduler.schedule(task, delay, TimeUnit.NANOSECONDS);
+        try {
+            sweep = scheduler.schedule(task, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the application's scheduler stopped: entries now expire only when their address is used
+            LOG.log(System.Logger.Level.WARNING, "the registry's scheduler refused the expiry sweep", e);
+        }
     }
 }

@@ -31,7 +31,9 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
     private final SlowConsumerPolicy policy;
     private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
     private final AtomicInteger wip = new AtomicInteger();
+    /** The stream's subscriber, until it cancels (rule 3.13: then dropped). */
     private Flow.Subscriber<? super Object> stream;
+    private boolean subscribed;
     private long demand;
     private boolean joined;
     private boolean cancelled;
@@ -76,7 +78,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
     public void subscribe(Flow.Subscriber<? super Object> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         synchronized (this) {
-            if (stream != null) {
+            if (subscribed) {
                 subscriber.onSubscribe(new Flow.Subscription() {
                     @Override
                     public void request(long n) {
@@ -89,6 +91,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
                 subscriber.onError(new IllegalStateException("a registry subscription streams once"));
                 return;
             }
+            subscribed = true;
             stream = subscriber;
         }
         wip.getAndIncrement(); // nothing reaches the stream before onSubscribe
@@ -101,6 +104,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         } catch (RuntimeException e) { // the store refused (closed): rule 1.9, onSubscribe before onError
             synchronized (this) {
                 cancelled = true;
+                stream = null;
                 queue.clear();
             }
             store.leave(this);
@@ -181,8 +185,14 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
     @Override
     public void request(long n) {
         if (n <= 0) {
+            Flow.Subscriber<? super Object> s;
+            synchronized (this) {
+                s = stream;
+            }
             cancel();
-            stream.onError(new IllegalArgumentException("request must be positive (rule 3.9): " + n));
+            if (s != null) {
+                s.onError(new IllegalArgumentException("request must be positive (rule 3.9): " + n));
+            }
             return;
         }
         synchronized (this) {
@@ -198,6 +208,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
                 return;
             }
             cancelled = true;
+            stream = null;
             queue.clear();
         }
         store.leave(this);
@@ -214,10 +225,12 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
             while (true) {
                 SseEvent next = null;
                 boolean complete = false;
+                Flow.Subscriber<? super Object> s;
                 synchronized (this) {
                     if (!joined || cancelled) {
                         break;
                     }
+                    s = stream;
                     if (demand > 0 && !queue.isEmpty()) {
                         next = queue.poll();
                         demand--;
@@ -227,11 +240,14 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
                     }
                 }
                 if (next != null) {
-                    stream.onNext(next);
+                    s.onNext(next);
                 } else {
                     if (complete) {
+                        synchronized (this) {
+                            stream = null;
+                        }
                         store.leave(this);
-                        stream.onComplete();
+                        s.onComplete();
                     }
                     break;
                 }

@@ -29,14 +29,13 @@ class RestartTest {
     @Test
     void anIdFromTheFirstRun_getsReplayIncomplete_thenTheRetainedEventsOfTheSecond() {
         int port;
-        String before;
+        String before = null; // the 57th event's id: what a browser had when the first run stopped
         try (EventRegistry first = new EventRegistry(RegistryOptions.defaults());
                 TestServer server = TestServer.start(app(first))) {
             port = server.port;
             for (int i = 1; i <= 57; i++) {
                 before = first.publish("news", SseEvent.of("old " + i)).toCompletableFuture().join().id();
             }
-            before = first.publish("news", SseEvent.of("old 58")).toCompletableFuture().join().id();
         }
         EventRegistry second = new EventRegistry(RegistryOptions.defaults());
         try (TestServer server = TestServer.startOn(port, app(second)); Client client = ClientBuilder.newClient()) {

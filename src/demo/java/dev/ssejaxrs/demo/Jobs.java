@@ -11,6 +11,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ssejaxrs.event.SseEvent;
 
@@ -19,8 +20,10 @@ import dev.ssejaxrs.event.SseEvent;
  * at once), and any number of streams follow its progress. A stream that goes away leaves the job running; a new one
  * picks up the current progress. The last 1,000 jobs are kept.
  *
- * <p>Threads: a job's steps run on one executor thread; it publishes progress by bumping {@link Job#done} and then
- * waking its followers, each of which drains on whichever thread woke it (one drain at a time per follower).
+ * <p>Threads: a job's steps run on one executor thread; it publishes progress by bumping its {@code done} count and
+ * then waking its followers. Each follower (one stream) drains on whichever thread woke it, the job's or the
+ * stream's request, one drain at a time (a work-in-progress counter); it keeps no queue, since the steps it has not
+ * sent yet are just the numbers from its next one to the job's current one.
  */
 final class Jobs implements AutoCloseable {
     static final int MAX_STEPS = 10_000;
@@ -145,7 +148,7 @@ final class Jobs implements AutoCloseable {
         private final class Follower implements Flow.Subscription {
             private final Flow.Subscriber<? super Object> subscriber;
             private final AtomicInteger wip = new AtomicInteger();
-            private volatile long demand;
+            private final AtomicLong demand = new AtomicLong();
             private volatile boolean cancelled;
             private int next;
 
@@ -161,9 +164,7 @@ final class Jobs implements AutoCloseable {
                     subscriber.onError(new IllegalArgumentException("request must be positive (rule 3.9): " + n));
                     return;
                 }
-                synchronized (this) {
-                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                }
+                demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
                 drain();
             }
 
@@ -178,12 +179,10 @@ final class Jobs implements AutoCloseable {
                     return;
                 }
                 do {
-                    while (!cancelled && demand > 0) {
+                    while (!cancelled && demand.get() > 0) {
                         Status now = status; // read before done: done is final once the status is
                         if (next <= done) {
-                            synchronized (this) {
-                                demand--;
-                            }
+                            demand.decrementAndGet();
                             subscriber.onNext(SseEvent.builder().event("progress").id(Integer.toString(next))
                                     .data("{\"done\":" + next + ",\"total\":" + total + "}").build());
                             next++;

@@ -433,7 +433,11 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         return out.append('"').toString();
     }
 
-    /** Opens the feed's connection; called again after each loss. */
+    /**
+     * Opens the feed's connection; called again after each loss. The feed holds the connection for as long as it
+     * runs, so give it its own (a {@code DataSource} that opens new connections, or {@code DriverManager}) rather than
+     * one borrowed from a small pool.
+     */
     @FunctionalInterface
     public interface ConnectionSource {
         /** A new connection to the database whose notifications the feed listens to. */

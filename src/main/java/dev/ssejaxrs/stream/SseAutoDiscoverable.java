@@ -40,7 +40,7 @@ public final class SseAutoDiscoverable implements AutoDiscoverable {
             return ReflectionHelper.isJaxbAvailable() && ReflectionHelper.isXmlTransformAvailable()
                     && WadlApplicationContextImpl.isJaxbImplAvailable();
         } catch (LinkageError e) {
-            return false;
+            return true; // cannot tell (Jersey's internals not visible): leave WADL to Jersey
         }
     }
 }

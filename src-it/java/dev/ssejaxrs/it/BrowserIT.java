@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import dev.ssejaxrs.demo.DemoServer;
 
 /**
- * The demo page in a real headless Chromium: live events through the browser's own EventSource, named events and
- * lastEventId, and, when the server drops the stream, the browser's reconnect with Last-Event-ID whose replay fills
- * the gap, so the page shows every event exactly once. Saves {@code target/browser-demo.png}.
+ * The demo's pages in a real headless Chromium. The topic page: live events through the browser's own EventSource,
+ * named events and lastEventId, and, when the server drops the stream, the browser's reconnect with Last-Event-ID
+ * whose replay fills the gap, so the page shows every event exactly once. The front page's live chart, the htmx page (fragments swapped
+ * in, markup arriving as text) and the todo page (a row inserted by another database client). Saves screenshots in
+ * {@code target/browser-*.png}.
  */
 class BrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -48,8 +53,19 @@ class BrowserIT {
     }
 
     private static String post(String path, String body) throws IOException, InterruptedException {
+        return post(path, body, "text/plain");
+    }
+
+    private static String post(String path, String body, String type) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int activeStreams() throws IOException, InterruptedException {
+        String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/stats"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return Integer.parseInt(stats.replaceAll("(?s).*\"activeStreams\":(\\d+).*", "$1"));
     }
 
     /** Publishes to a topic; returns the id the demo assigned. */
@@ -77,12 +93,11 @@ class BrowserIT {
         assertEquals(third, browser.evaluate("document.getElementById('last-id').textContent"));
 
         // the server drops the stream; events published meanwhile come back through the replay
+        int open = activeStreams(); // the topic's stream and the page's live figures (/stats/stream)
         assertEquals("{\"disconnected\":1}", post("/topics/browser/disconnect", ""));
         browser.awaitTrue("document.getElementById('status').textContent === 'reconnecting'", WAIT,
                 "document.body.innerText");
-        String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/stats"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(stats.startsWith("{\"activeStreams\":0,"), "no stream open now: " + stats);
+        assertEquals(open - 1, activeStreams(), "the topic's stream is closed now");
         String fourth = publish("/topics/browser", "fourth");
         String fifth = publish("/topics/browser?event=update", "fifth");
         browser.awaitTrue("document.querySelectorAll('#events tr').length >= 5", WAIT, ROWS);
@@ -92,5 +107,67 @@ class BrowserIT {
         assertEquals(firstThree + ";" + fourth + "|message|fourth;" + fifth + "|update|fifth;" + sixth
                 + "|message|sixth", browser.evaluate(ROWS), "every event exactly once, in order");
         browser.screenshot(Path.of("target", "browser-demo.png"));
+    }
+
+    @Test
+    void htmxPage_swapsInPublishedFragments_andShowsMarkupAsText() throws Exception {
+        browser.navigate("http://127.0.0.1:" + demo.port() + "/htmx");
+        browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
+                "document.body.innerText");
+        // typed into the page's own form, posted by htmx
+        browser.evaluate("(() => { const f = document.querySelector('form'); f.text.value = "
+                + "'<b>bold</b> <img src=x onerror=\"document.title=1\">'; f.requestSubmit(); return true; })()");
+        browser.awaitTrue("document.querySelectorAll('#messages li').length === 1", WAIT,
+                "document.getElementById('messages').innerHTML");
+        post("/htmx/messages", "text=from+another+client", "application/x-www-form-urlencoded");
+        browser.awaitTrue("document.querySelectorAll('#messages li').length === 2", WAIT,
+                "document.getElementById('messages').innerHTML");
+        String texts = (String) browser.evaluate("Array.from(document.querySelectorAll('#messages li'))"
+                + ".map(li => li.textContent.replace(/^\\d\\d:\\d\\d:\\d\\d /, '')).join('|')");
+        assertEquals("<b>bold</b> <img src=x onerror=\"document.title=1\">|from another client", texts);
+        assertEquals(0.0, ((Number) browser.evaluate("document.querySelectorAll('#messages b, #messages img')"
+                + ".length")).doubleValue(), "the message arrived as text, not as markup");
+        assertEquals("", browser.evaluate("document.querySelector('form').text.value"), "htmx reset the form");
+        browser.screenshot(Path.of("target", "browser-htmx.png"));
+    }
+
+    @Test
+    void frontPage_showsLiveEvents_itsChartGrows_andAJobRunsToDone() throws Exception {
+        browser.navigate("http://127.0.0.1:" + demo.port() + "/");
+        browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
+                "document.body.innerText");
+        browser.awaitTrue("Number(document.getElementById('chart').dataset.points) >= 2"
+                + " && document.querySelector('#chart canvas') !== null", WAIT, "document.body.innerText");
+        int points = ((Number) browser.evaluate("Number(document.getElementById('chart').dataset.points)")).intValue();
+        browser.awaitTrue("Number(document.getElementById('chart').dataset.points) >= " + (points + 2), WAIT,
+                "document.getElementById('chart').dataset.points");
+        assertTrue(((String) browser.evaluate("document.getElementById('figures').textContent"))
+                .startsWith("open streams "), "the latest figures are shown");
+
+        post("/topics/demo", "hello from the test");
+        browser.awaitTrue("document.querySelectorAll('#events tr').length === 1", WAIT, ROWS);
+        assertTrue(((String) browser.evaluate(ROWS)).endsWith("|message|hello from the test"));
+
+        browser.evaluate("document.querySelector('#job button').click(), true");
+        browser.awaitTrue("document.getElementById('job-status').textContent === 'done'", WAIT,
+                "document.getElementById('job-status').textContent");
+        assertEquals(20.0, ((Number) browser.evaluate("document.getElementById('job-progress').value"))
+                .doubleValue());
+        browser.screenshot(Path.of("target", "browser-front.png"));
+    }
+
+    @Test
+    void todoPage_showsARowInsertedByAnotherDatabaseClient() throws Exception {
+        browser.navigate("http://127.0.0.1:" + demo.port() + "/todos");
+        browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
+                "document.body.innerText");
+        try (Connection c = DriverManager.getConnection(demo.jdbcUrl());
+                PreparedStatement insert = c.prepareStatement("insert into todos (title) values (?)")) {
+            insert.setString(1, "inserted by <psql>");
+            insert.executeUpdate();
+        }
+        browser.awaitTrue("Array.from(document.querySelectorAll('#todos td.title'))"
+                + ".some(td => td.textContent === 'inserted by <psql>')", WAIT, "document.body.innerText");
+        browser.screenshot(Path.of("target", "browser-todos.png"));
     }
 }

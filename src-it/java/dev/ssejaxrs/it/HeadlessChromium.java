@@ -51,7 +51,10 @@ final class HeadlessChromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("sse-jaxrs-chromium");
         Process process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
+                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0",
+                // a page left for another would stay in the back-forward cache with its event streams open: after a
+                // few pages the browser's 6 connections per host are all taken and the next request waits forever
+                "--disable-back-forward-cache", "about:blank")
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "chromium.log").toFile())
                 .start();

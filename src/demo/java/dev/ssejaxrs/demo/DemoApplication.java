@@ -3,35 +3,73 @@ package dev.ssejaxrs.demo;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
 
 import dev.ssejaxrs.broadcast.AccessPolicy;
 import dev.ssejaxrs.broadcast.BroadcastFeature;
+import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.postgres.PostgresChangeFeed;
 
-/** The demo's JAX-RS application: its resources, its JSON error mapping, and a clock for timed events. */
+/**
+ * The demo's JAX-RS application: its resources (registered as classes, their collaborators injected with
+ * {@code @Context}), its JSON error mapping, a clock for timed events, the background jobs, and the change feed of
+ * the todos table.
+ */
 final class DemoApplication extends ResourceConfig implements AutoCloseable {
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "demo-clock");
         t.setDaemon(true);
         return t;
     });
+    private final Jobs jobs = new Jobs();
+    private final PostgresChangeFeed todoFeed;
 
-    DemoApplication() {
-        register(new StreamingResource(clock));
+    DemoApplication(TodoDatabase database) {
+        register(StreamingResource.class);
         register(BroadcastResource.class);
         register(EventsResource.class);
         register(BodyLimit.class);
-        register(new IndexPage());
+        register(IndexPage.class);
         register(StatsResource.class);
         register(JsonErrors.class);
+        // the use cases: a database change feed, job progress, htmx, a live dashboard
+        register(TodoResource.class);
+        register(JobResource.class);
+        register(HtmxResource.class);
+        register(StatsStreamResource.class);
+        register(WebJarResource.class);
+        register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(clock).to(ScheduledExecutorService.class);
+                bind(jobs).to(Jobs.class);
+                bind(database).to(TodoDatabase.class);
+            }
+        });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
         // authenticated principal subscribe to its own recipient stream.
-        register(new BroadcastFeature(RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build()));
+        EventRegistry registry = new EventRegistry(
+                RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build());
+        register(new BroadcastFeature(registry));
+        // one LISTEN connection for every /todos/stream; starts and stops with the application
+        todoFeed = PostgresChangeFeed.builder(registry, database::connect)
+                .listen(TodoDatabase.CHANNEL, TodoResource.TOPIC,
+                        n -> SseEvent.builder().event("todo_added").data(n.payload()).build())
+                .build();
+        register(todoFeed);
+    }
+
+    PostgresChangeFeed todoFeed() {
+        return todoFeed;
     }
 
     @Override
     public void close() {
+        todoFeed.close();
+        jobs.close();
         clock.shutdownNow();
     }
 }

@@ -3,30 +3,78 @@ package dev.ssejaxrs.demo;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 
 /**
  * The demo server: every endpoint of the demo contract on Grizzly at 127.0.0.1. Start it with {@code mvn -q -Pdemo}
- * (port from {@code --port N}, the {@code PORT} environment variable, or 8080).
+ * (port from {@code --port N}, the {@code PORT} environment variable, or 8080). The todos live in an embedded
+ * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}.
  */
 public final class DemoServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
 
+    private static final Duration FEED_START_LIMIT = Duration.ofSeconds(60);
+
     private final HttpServer server;
     private final DemoApplication application;
+    private final TodoDatabase database;
 
-    private DemoServer(int port) throws IOException {
-        application = new DemoApplication();
-        server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"),
-                application, false, null, false);
-        server.start();
+    private DemoServer(int port, String postgresUrl) throws IOException {
+        database = openDatabase(postgresUrl);
+        application = new DemoApplication(database);
+        HttpServer created = null;
+        try {
+            // Jersey sets the application up while the embedded PostgreSQL starts; the port opens when both are ready
+            created = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"),
+                    application, false, null, false);
+            database.awaitReady(FEED_START_LIMIT);
+            created.start();
+            if (!application.todoFeed().awaitListening(FEED_START_LIMIT)) {
+                LOG.log(Level.WARNING, "the todos change feed does not listen yet; it keeps trying");
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (created != null) {
+                created.shutdownNow();
+            }
+            application.close();
+            database.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
+        }
+        server = created;
     }
 
-    /** Starts a demo server; port 0 picks a free port. */
+    /** Starts a demo server with an embedded PostgreSQL; port 0 picks a free port. */
     public static DemoServer start(int port) throws IOException {
-        return new DemoServer(port);
+        return start(port, null);
+    }
+
+    /** Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one). */
+    public static DemoServer start(int port, String postgresUrl) throws IOException {
+        return new DemoServer(port, postgresUrl);
+    }
+
+    private static TodoDatabase openDatabase(String postgresUrl) throws IOException {
+        try {
+            return postgresUrl == null ? TodoDatabase.embedded() : TodoDatabase.at(postgresUrl);
+        } catch (SQLException e) {
+            throw new IOException("cannot use the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL of the demo's database (the embedded one unless {@code --postgres} named another). */
+    public String jdbcUrl() throws IOException {
+        return database.jdbcUrl();
     }
 
     /** The port the server listens on. */
@@ -39,15 +87,31 @@ public final class DemoServer implements AutoCloseable {
     public void close() {
         server.shutdownNow();
         application.close();
+        database.close();
     }
 
     public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
         int port = port(args);
-        DemoServer demo = start(port);
+        DemoServer demo = start(port, option(args, "--postgres"));
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
-        LOG.log(Level.INFO, "sse-jaxrs demo listening on http://127.0.0.1:{0,number,#}/ (Ctrl+C stops it)",
-                demo.port());
+        LOG.log(Level.INFO, "todos in PostgreSQL at {0}", demo.jdbcUrl());
+        LOG.log(Level.INFO, "sse-jaxrs demo listening on http://127.0.0.1:{0,number,#}/ (started in {1,number,#} ms;"
+                + " Ctrl+C stops it)", demo.port(), (System.nanoTime() - started) / 1_000_000);
         Thread.currentThread().join();
+    }
+
+    /** The value of {@code --name VALUE} or {@code --name=VALUE}, or {@code null}. */
+    static String option(String[] args, String name) {
+        String value = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                value = args[i + 1];
+            } else if (args[i].startsWith(name + "=")) {
+                value = args[i].substring(name.length() + 1);
+            }
+        }
+        return value;
     }
 
     static int port(String[] args) {

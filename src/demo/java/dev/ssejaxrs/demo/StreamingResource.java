@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,7 +31,8 @@ public final class StreamingResource {
 
     private final ScheduledExecutorService clock;
 
-    StreamingResource(ScheduledExecutorService clock) {
+    @Inject
+    public StreamingResource(ScheduledExecutorService clock) {
         this.clock = clock;
     }
 

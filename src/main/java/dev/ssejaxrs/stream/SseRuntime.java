@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The event-stream machinery of one JAX-RS application: its open streams, the worker threads that write them, the
@@ -46,6 +47,7 @@ public final class SseRuntime {
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
+    private final LongAdder eventsWritten = new LongAdder();
     private final Object closedMonitor = new Object();
     private final ThreadPoolExecutor writers;
     private final ThreadPoolExecutor blockingReaders;
@@ -67,6 +69,18 @@ public final class SseRuntime {
     /** How many event streams of this application are open now. */
     public int activeStreams() {
         return streams.size();
+    }
+
+    /**
+     * How many events (items of the streams' sources, pings not counted) this application's streams have written
+     * and flushed since it started; sample it to get events per second.
+     */
+    public long eventsWritten() {
+        return eventsWritten.sum();
+    }
+
+    void written(int events) {
+        eventsWritten.add(events);
     }
 
     /** Whether the application has begun to shut down. */

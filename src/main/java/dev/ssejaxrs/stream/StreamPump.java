@@ -254,6 +254,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
             if (batch.size() > 0) {
                 connection.write(batch.array(), 0, batch.size());
                 connection.flush();
+                runtime.written(itemsInBatch);
             }
             waitingSince = 0;
             requestMore(itemsInBatch); // only now: the items are written, not just queued

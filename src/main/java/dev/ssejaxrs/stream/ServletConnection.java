@@ -61,6 +61,11 @@ final class ServletConnection extends JerseyConnection implements AsyncListener 
     }
 
     @Override
+    public boolean isClientGone() {
+        return containerEnded;
+    }
+
+    @Override
     public void onClientGone(Runnable task) {
         onGone.set(task);
         if (containerEnded) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -46,6 +47,7 @@ public final class SseRuntime {
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
+    private final AtomicInteger scheduledPings = new AtomicInteger();
     private final Object closedMonitor = new Object();
     private final ThreadPoolExecutor writers;
     private final ThreadPoolExecutor blockingReaders;
@@ -82,19 +84,46 @@ public final class SseRuntime {
         return shutdownSignal.copy();
     }
 
-    /** Starts streaming {@code stream} onto {@code connection}; the response headers have been sent. */
-    void open(EventStream stream, StreamConnection connection) {
-        StreamPump pump = new StreamPump(this, stream.options(), connection);
+    /**
+     * How many keep-alive ping tasks are scheduled now: one per open stream with pings on, none left behind by a
+     * stream that ended.
+     */
+    public int scheduledPings() {
+        return scheduledPings.get();
+    }
+
+    /**
+     * Opens {@code stream} onto {@code connection}: subscribes to its publisher (the stream runs once
+     * {@linkplain StreamPump#activate() activated}). Returns {@code null}, subscribing nothing, when the application
+     * is stopping.
+     */
+    StreamPump open(EventStream stream, StreamConnection connection) {
         if (shuttingDown.get()) {
-            pump.refuse();
-            return;
+            return null;
         }
+        StreamPump pump = new StreamPump(this, stream.options(), connection);
         streams.add(pump);
         startWatchdog();
-        pump.start(stream.publisher(blockingReaders));
+        Flow.Publisher<?> publisher;
+        try {
+            publisher = stream.publisher(blockingReaders);
+        } catch (RuntimeException e) {
+            pump.onError(e); // the source could not be read at all (an Iterable whose iterator() threw)
+            return pump;
+        }
+        pump.subscribe(publisher);
         if (shuttingDown.get()) {
             pump.shutdown();
         }
+        return pump;
+    }
+
+    void pingScheduled() {
+        scheduledPings.incrementAndGet();
+    }
+
+    void pingCancelled() {
+        scheduledPings.decrementAndGet();
     }
 
     void closed(StreamPump pump) {

@@ -21,6 +21,9 @@ interface StreamConnection {
     /** Runs {@code task} once, when {@link #isReady()} would answer {@code true} again (or the connection failed). */
     void whenReady(Runnable task);
 
+    /** Whether the container already knows that the client is gone (before anything was written). */
+    boolean isClientGone();
+
     /** Runs {@code task} when the client closes the connection, if the container can tell while idle. */
     void onClientGone(Runnable task);
 

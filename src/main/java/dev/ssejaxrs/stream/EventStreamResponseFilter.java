@@ -37,9 +37,12 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
 
     /** The application's injection manager, for the request's {@link CloseableService}; may be {@code null}. */
     private final InjectionManager injectionManager;
+    /** Grizzly's help, when Grizzly is on the class path. */
+    private final GrizzlySupport grizzly;
 
-    EventStreamResponseFilter(InjectionManager injectionManager) {
+    EventStreamResponseFilter(InjectionManager injectionManager, GrizzlySupport grizzly) {
         this.injectionManager = injectionManager;
+        this.grizzly = grizzly;
     }
 
     @Override
@@ -74,6 +77,9 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             }
         }
         if (stream != null) {
+            if (grizzly != null && injectionManager != null) {
+                grizzly.beforeCommit(injectionManager);
+            }
             response.setStatus(stream.options().status());
             stream.options().headers().forEach(headers::putSingle);
         }

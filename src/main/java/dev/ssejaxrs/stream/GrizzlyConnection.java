@@ -9,7 +9,6 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ICloseType;
 import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteHandler;
-import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.io.OutputBuffer;
 import org.glassfish.grizzly.http.server.Request;
 
@@ -17,8 +16,7 @@ import org.glassfish.grizzly.http.server.Request;
  * A stream's connection on Grizzly: writes never wait for the client, because the stream writes only after
  * {@link OutputBuffer#canWrite()} and is called back when the connection drains; a client that closes its
  * connection is noticed at once through a close listener, even on an idle stream (the connection is read again
- * while the response streams, so the end of input shows). An HTTP/1.0 request gets an unchunked body that ends
- * when the connection closes.
+ * while the response streams, so the end of input shows).
  */
 final class GrizzlyConnection extends JerseyConnection {
     private final OutputBuffer buffer;
@@ -29,12 +27,6 @@ final class GrizzlyConnection extends JerseyConnection {
         super(out, response);
         this.buffer = request.getResponse().getOutputBuffer();
         this.connection = request.getContext().getConnection();
-        if (request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
-            // An HTTP/1.0 client does not know chunked framing (RFC 9112, 6.1), but Grizzly marks a response of
-            // unknown length chunked whatever the request's version. Without it, the body ends when Grizzly closes
-            // the connection, as HTTP/1.0 has it.
-            request.getResponse().getResponse().setChunked(false);
-        }
     }
 
     Connection<?> grizzlyConnection() {

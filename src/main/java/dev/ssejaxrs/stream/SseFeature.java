@@ -38,7 +38,7 @@ public final class SseFeature implements Feature {
         boolean servlet = present(SERVLET_ASYNC_LISTENER);
         context.register(new StreamStartWriter(runtime, injectionManager, grizzly, servlet));
         context.register(new SseEventWriter());
-        context.register(new EventStreamResponseFilter(injectionManager));
+        context.register(new EventStreamResponseFilter(injectionManager, grizzly));
         context.register(new ShutdownListener(runtime));
         context.register(new AbstractBinder() {
             @Override

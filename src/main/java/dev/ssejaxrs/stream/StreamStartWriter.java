@@ -61,9 +61,14 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
         if (connection == null) {
             connection = new JerseyConnection(out, start.output);
         }
-        if (start.jerseyAddsLineFeed) {
+        if (start.jerseyAddsLineFeed && !connection.isClientGone()) {
             boolean lf = start.stream.options().lineSeparator() == LineSeparator.LF;
-            out.write(lf ? COMMENT_BEFORE_LF : COMMENT_BEFORE_CRLF);
+            try {
+                out.write(lf ? COMMENT_BEFORE_LF : COMMENT_BEFORE_CRLF);
+            } catch (IOException e) {
+                start.written(runtime, connection, true);
+                throw e;
+            }
         }
         start.written(runtime, connection, connection.isClientGone());
     }

@@ -21,6 +21,7 @@ public final class DemoServer implements AutoCloseable {
         application = new DemoApplication();
         server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"),
                 application, false, null, false);
+        RequestHeadLimit.install(server.getListener("grizzly"));
         server.start();
     }
 

@@ -22,6 +22,7 @@ public final class StatsResource {
     public String stats(@Context SseRuntime runtime, @Context EventRegistry registry) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("activeStreams", runtime.activeStreams());
+        stats.put("scheduledPings", runtime.scheduledPings());
         Map<String, Object> topics = new LinkedHashMap<>();
         Map<String, Object> recipients = new LinkedHashMap<>();
         registry.stats().forEach((address, counts) ->

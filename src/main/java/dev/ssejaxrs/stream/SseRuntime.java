@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -31,12 +32,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Threads: writes run on a small pool ({@code max(2, cores)} threads) and never wait for a slow client on
- * Grizzly (they resume when the connection is writable again), so idle streams hold no thread. Iterator sources
- * run on a separate pool whose threads exist only while such a source is being read. No thread is started until
+ * Grizzly and on servlet containers (they resume when the connection is writable again), so idle streams hold no
+ * thread. Iterator sources run on a separate pool of at most {@value #READER_THREADS} threads that exist only
+ * while such a source is being read. No thread is started until
  * the first stream opens. All methods are thread-safe.
  */
 public final class SseRuntime {
     private static final System.Logger LOG = System.getLogger(SseRuntime.class.getName());
+    /** At most this many threads read iterator sources at once; a stream that finds none free fails, saying so. */
+    static final int READER_THREADS = 256;
     /** How often the scheduler looks for streams whose client stopped reading. */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
     /** Time given, after the longest grace period, to write farewells before connections are dropped. */
@@ -54,12 +58,21 @@ public final class SseRuntime {
     private final ScheduledThreadPoolExecutor scheduler;
 
     SseRuntime() {
+        this(READER_THREADS);
+    }
+
+    /** With at most {@code readerThreads} threads reading iterator sources at once. */
+    SseRuntime(int readerThreads) {
         int size = Math.max(2, Runtime.getRuntime().availableProcessors());
         writers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads("writer"));
         writers.allowCoreThreadTimeOut(true);
-        blockingReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads("source"));
+        blockingReaders = new ThreadPoolExecutor(0, readerThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                threads("source"), (task, pool) -> {
+                    throw new RejectedExecutionException("all " + readerThreads + " threads that read iterator "
+                            + "sources are busy: a stream whose iterator blocks holds one while it waits; stream "
+                            + "such a source as a Flow.Publisher instead");
+                });
         scheduler = new ScheduledThreadPoolExecutor(1, threads("scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
@@ -136,6 +149,10 @@ public final class SseRuntime {
 
     ExecutorService writers() {
         return writers;
+    }
+
+    ExecutorService blockingReaders() {
+        return blockingReaders;
     }
 
     ScheduledThreadPoolExecutor scheduler() {

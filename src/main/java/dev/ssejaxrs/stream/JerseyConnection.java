@@ -23,6 +23,11 @@ class JerseyConnection implements StreamConnection {
     }
 
     @Override
+    public void startStreaming() {
+        // nothing to prepare: writes block
+    }
+
+    @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
     }

@@ -32,7 +32,7 @@ public final class SseFeature implements Feature {
         if (context.getConfiguration().isRegistered(StreamStartWriter.class)) {
             return false;
         }
-        SseRuntime runtime = new SseRuntime();
+        SseRuntime runtime = SseRuntime.of(context.getConfiguration());
         InjectionManager injectionManager = injectionManager(context);
         GrizzlySupport grizzly = present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime) : null;
         boolean servlet = present(SERVLET_ASYNC_LISTENER);

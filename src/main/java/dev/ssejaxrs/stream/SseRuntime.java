@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.ws.rs.core.Configuration;
+
 /**
  * The event-stream machinery of one JAX-RS application: its open streams, the worker threads that write them, the
  * one scheduler that sends every stream's pings and watches send timeouts, and the application's shutdown signal.
@@ -31,14 +33,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Threads: writes run on a small pool ({@code max(2, cores)} threads) and never wait for a slow client on
- * Grizzly and on servlet containers (they resume when the connection is writable again), so idle streams hold no
- * thread. Iterator sources run on a separate pool of at most {@value #READER_THREADS} threads that exist only
- * while such a source is being read. No thread is started until
+ * <p>Threads: writes run on a small pool ({@code max(2, cores)} threads, or the {@link #WRITER_THREADS} property)
+ * and never wait for a slow client on Grizzly and on servlet containers (they resume when the connection is
+ * writable again), so idle streams hold no thread. Iterator sources run on a separate pool of at most
+ * {@value #READER_THREADS} threads that exist only while such a source is being read. No thread is started until
  * the first stream opens. All methods are thread-safe.
  */
 public final class SseRuntime {
     private static final System.Logger LOG = System.getLogger(SseRuntime.class.getName());
+    /**
+     * The application property that sets how many threads write the application's streams (default
+     * {@code max(2, cores)}). Writes never wait for a client, so a few threads serve many streams.
+     */
+    public static final String WRITER_THREADS = "dev.ssejaxrs.writerThreads";
     /** At most this many threads read iterator sources at once; a stream that finds none free fails, saying so. */
     static final int READER_THREADS = 256;
     /** How often the scheduler looks for streams whose client stopped reading. */
@@ -58,12 +65,15 @@ public final class SseRuntime {
     private final ScheduledThreadPoolExecutor scheduler;
 
     SseRuntime() {
-        this(READER_THREADS);
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), READER_THREADS);
     }
 
     /** With at most {@code readerThreads} threads reading iterator sources at once. */
     SseRuntime(int readerThreads) {
-        int size = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), readerThreads);
+    }
+
+    private SseRuntime(int size, int readerThreads) {
         writers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads("writer"));
         writers.allowCoreThreadTimeOut(true);
@@ -77,6 +87,24 @@ public final class SseRuntime {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
         scheduler.allowCoreThreadTimeOut(true);
+    }
+
+    /** The runtime of an application with {@code configuration} (see {@link #WRITER_THREADS}). */
+    static SseRuntime of(Configuration configuration) {
+        Object value = configuration.getProperty(WRITER_THREADS);
+        if (value == null) {
+            return new SseRuntime();
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException(WRITER_THREADS + " must be a positive number of threads: " + value);
+        }
+        return new SseRuntime(threads, READER_THREADS);
     }
 
     /** How many event streams of this application are open now. */

@@ -9,6 +9,9 @@ import java.io.IOException;
  */
 interface StreamConnection {
 
+    /** Called once, when the stream starts to run (Jersey has written the head and let go of the response). */
+    void startStreaming();
+
     /** Writes bytes (a whole batch of events); only called after {@link #isReady()} answered {@code true}. */
     void write(byte[] bytes, int offset, int length) throws IOException;
 

@@ -97,6 +97,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
      * closed stream must leave no ping task behind.
      */
     void activate() {
+        connection.startStreaming();
         schedulePings();
         connection.onClientGone(() -> close(CloseReason.CLIENT_GONE, false));
         active = true;

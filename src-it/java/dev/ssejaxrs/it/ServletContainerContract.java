@@ -60,14 +60,14 @@ abstract class ServletContainerContract {
         return number(stats(app), reason);
     }
 
-    private String stats(String app) {
+    String stats(String app) {
         try (RawClient stats = get("/" + app + "/stats")) {
             assertEquals(200, stats.status(), stats.head());
             return stats.readToEnd(WAIT);
         }
     }
 
-    private static int number(String json, String member) {
+    static int number(String json, String member) {
         Matcher m = Pattern.compile("\"" + member + "\":(\\d+)").matcher(json);
         assertTrue(m.find(), member + " in " + json);
         return Integer.parseInt(m.group(1));
@@ -173,6 +173,59 @@ abstract class ServletContainerContract {
             }
         }
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
+    }
+
+    /**
+     * A stream that ends before Jersey suspends the response must still end it at once, not when the container's
+     * async timeout (one second on the test Tomcat) or never.
+     */
+    @Test
+    void publisherThatCompletesAtOnce_endsTheResponseAtOnce() {
+        int completedBefore = closed("auto", "COMPLETED");
+        for (int i = 0; i < 20; i++) {
+            try (RawClient client = get("/auto/at-once")) {
+                assertEquals("data: at once\r\n\r\n", client.readToEnd(WAIT), "request " + i);
+                assertTrue(client.endedCleanly(), "request " + i + " ended with its terminating chunk");
+                assertTrue(client.elapsed().toMillis() < 900, "request " + i + " took " + client.elapsed());
+            }
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0
+                && closed("auto", "COMPLETED") >= completedBefore + 20);
+    }
+
+    /**
+     * Twenty clients that stop reading (tiny receive buffers) and one that reads, on an application whose streams
+     * are written by two threads: the reader gets every event within a second all along, while the send timeout
+     * ends the frozen streams; then no thread is left inside a write, though the frozen clients are still there.
+     */
+    @Test
+    void frozenClients_neverDelayAReadingOne_andAreEndedByTheSendTimeout() {
+        int timeoutsBefore = closed("frozen", "SEND_TIMEOUT");
+        List<RawClient> frozen = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                frozen.add(RawClient.request(port(), "GET", contextPath() + "/frozen/firehose?sendTimeoutMs=2000",
+                        null, 2048));
+            }
+            try (RawClient reading = get("/frozen/firehose?size=1024&everyMs=100&sendTimeoutMs=2000")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                int id = 0;
+                int endedAt = -1;
+                while (endedAt < 0 || id < endedAt + 10) {
+                    id++;
+                    reading.readUntil("id: " + id + "\r\n", Duration.ofSeconds(1)); // every event within a second
+                    if (endedAt < 0 && id % 10 == 0 && closed("frozen", "SEND_TIMEOUT") >= timeoutsBefore + 20) {
+                        endedAt = id;
+                    }
+                    assertTrue(System.nanoTime() < deadline, "the frozen streams were not all ended in 90 s: "
+                            + stats("frozen"));
+                }
+            }
+            await().atMost(WAIT).until(() -> number(stats("frozen"), "threadsInWrites") == 0);
+        } finally {
+            frozen.forEach(RawClient::close);
+        }
+        await().atMost(WAIT).until(() -> activeStreams("frozen") == 0);
     }
 
     /** A servlet without async support ends the response when the request returns; the stream must end too. */

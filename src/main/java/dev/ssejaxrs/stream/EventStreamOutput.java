@@ -34,6 +34,7 @@ final class EventStreamOutput extends ChunkedOutput<Object> {
     void headOnly() throws IOException {
         start.headRequest();
         close();
+        start.handedOver(); // nothing to hand over: the stream is discarded once Jersey is done with the request
     }
 
     @Override

@@ -175,6 +175,53 @@ abstract class ServletContainerContract {
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
     }
 
+    /** HEAD gets the head a GET would get, at once and without a body; the connection serves the next request. */
+    @Test
+    void head_isAnsweredAtOnce_withoutOpeningAStream() throws Exception {
+        int notOpenedBefore = closed("auto", "NOT_OPENED");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            for (String path : List.of("/auto/endless", "/auto/numbers", "/auto/sink-numbers")) {
+                String head = exchangeHead(socket, "HEAD " + contextPath() + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertTrue(head.startsWith("HTTP/1.1 200"), path + ": " + head);
+                assertTrue(head.contains("text/event-stream"), path + ": " + head);
+            }
+            String next = exchangeHead(socket, "GET " + contextPath() + "/auto/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertTrue(next.startsWith("HTTP/1.1 200"), next);
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0
+                && closed("auto", "NOT_OPENED") >= notOpenedBefore + 3);
+    }
+
+    /** HTTP/1.0 knows no chunked framing: the events come as they are, and the body ends with the connection. */
+    @Test
+    void http10_getsTheEventsUnchunked_untilTheConnectionCloses() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("GET " + contextPath() + "/auto/numbers?count=3&delayMs=0 HTTP/1.0\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String head = response.substring(0, response.indexOf("\r\n\r\n") + 4);
+            assertTrue(head.matches("(?s)HTTP/1\\.[01] 200.*"), head);
+            assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), head);
+            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", response.substring(head.length()));
+        }
+    }
+
+    private static String exchangeHead(java.net.Socket socket, String request) throws java.io.IOException {
+        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.IOException("connection closed in the head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     /**
      * A stream that ends before Jersey suspends the response must still end it at once, not when the container's
      * async timeout (one second on the test Tomcat) or never.

@@ -60,14 +60,14 @@ abstract class ServletContainerContract {
         return number(stats(app), reason);
     }
 
-    private String stats(String app) {
+    String stats(String app) {
         try (RawClient stats = get("/" + app + "/stats")) {
             assertEquals(200, stats.status(), stats.head());
             return stats.readToEnd(WAIT);
         }
     }
 
-    private static int number(String json, String member) {
+    static int number(String json, String member) {
         Matcher m = Pattern.compile("\"" + member + "\":(\\d+)").matcher(json);
         assertTrue(m.find(), member + " in " + json);
         return Integer.parseInt(m.group(1));
@@ -173,6 +173,106 @@ abstract class ServletContainerContract {
             }
         }
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0);
+    }
+
+    /** HEAD gets the head a GET would get, at once and without a body; the connection serves the next request. */
+    @Test
+    void head_isAnsweredAtOnce_withoutOpeningAStream() throws Exception {
+        int notOpenedBefore = closed("auto", "NOT_OPENED");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            for (String path : List.of("/auto/endless", "/auto/numbers", "/auto/sink-numbers")) {
+                String head = exchangeHead(socket, "HEAD " + contextPath() + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertTrue(head.startsWith("HTTP/1.1 200"), path + ": " + head);
+                assertTrue(head.contains("text/event-stream"), path + ": " + head);
+            }
+            String next = exchangeHead(socket, "GET " + contextPath() + "/auto/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertTrue(next.startsWith("HTTP/1.1 200"), next);
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0
+                && closed("auto", "NOT_OPENED") >= notOpenedBefore + 3);
+    }
+
+    /** HTTP/1.0 knows no chunked framing: the events come as they are, and the body ends with the connection. */
+    @Test
+    void http10_getsTheEventsUnchunked_untilTheConnectionCloses() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("GET " + contextPath() + "/auto/numbers?count=3&delayMs=0 HTTP/1.0\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String head = response.substring(0, response.indexOf("\r\n\r\n") + 4);
+            assertTrue(head.matches("(?s)HTTP/1\\.[01] 200.*"), head);
+            assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), head);
+            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", response.substring(head.length()));
+        }
+    }
+
+    private static String exchangeHead(java.net.Socket socket, String request) throws java.io.IOException {
+        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.IOException("connection closed in the head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /**
+     * A stream that ends before Jersey suspends the response must still end it at once, not when the container's
+     * async timeout (one second on the test Tomcat) or never.
+     */
+    @Test
+    void publisherThatCompletesAtOnce_endsTheResponseAtOnce() {
+        int completedBefore = closed("auto", "COMPLETED");
+        for (int i = 0; i < 20; i++) {
+            try (RawClient client = get("/auto/at-once")) {
+                assertEquals("data: at once\r\n\r\n", client.readToEnd(WAIT), "request " + i);
+                assertTrue(client.endedCleanly(), "request " + i + " ended with its terminating chunk");
+                assertTrue(client.elapsed().toMillis() < 900, "request " + i + " took " + client.elapsed());
+            }
+        }
+        await().atMost(WAIT).until(() -> activeStreams("auto") == 0
+                && closed("auto", "COMPLETED") >= completedBefore + 20);
+    }
+
+    /**
+     * Twenty clients that stop reading (tiny receive buffers) and one that reads, on an application whose streams
+     * are written by two threads: the reader gets every event within a second all along, while the send timeout
+     * ends the frozen streams; then no thread is left inside a write, though the frozen clients are still there.
+     */
+    @Test
+    void frozenClients_neverDelayAReadingOne_andAreEndedByTheSendTimeout() {
+        int timeoutsBefore = closed("frozen", "SEND_TIMEOUT");
+        List<RawClient> frozen = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                frozen.add(RawClient.request(port(), "GET", contextPath() + "/frozen/firehose?sendTimeoutMs=2000",
+                        null, 2048));
+            }
+            try (RawClient reading = get("/frozen/firehose?size=1024&everyMs=100&sendTimeoutMs=2000")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                int id = 0;
+                int endedAt = -1;
+                while (endedAt < 0 || id < endedAt + 10) {
+                    id++;
+                    reading.readUntil("id: " + id + "\r\n", Duration.ofSeconds(1)); // every event within a second
+                    if (endedAt < 0 && id % 10 == 0 && closed("frozen", "SEND_TIMEOUT") >= timeoutsBefore + 20) {
+                        endedAt = id;
+                    }
+                    assertTrue(System.nanoTime() < deadline, "the frozen streams were not all ended in 90 s: "
+                            + stats("frozen"));
+                }
+            }
+            await().atMost(WAIT).until(() -> number(stats("frozen"), "threadsInWrites") == 0);
+        } finally {
+            frozen.forEach(RawClient::close);
+        }
+        await().atMost(WAIT).until(() -> activeStreams("frozen") == 0);
     }
 
     /** A servlet without async support ends the response when the request returns; the stream must end too. */

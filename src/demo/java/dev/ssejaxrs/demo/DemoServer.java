@@ -31,6 +31,7 @@ public final class DemoServer implements AutoCloseable {
             // Jersey sets the application up while the embedded PostgreSQL starts; the port opens when both are ready
             created = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"),
                     application, false, null, false);
+            RequestHeadLimit.install(created.getListener("grizzly"));
             database.awaitReady(FEED_START_LIMIT);
             created.start();
             if (!application.todoFeed().awaitListening(FEED_START_LIMIT)) {

@@ -21,6 +21,7 @@ public final class StatsResource {
     public String stats(@Context SseRuntime runtime, @Context EventRegistry registry) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("activeStreams", runtime.activeStreams());
+        stats.put("scheduledPings", runtime.scheduledPings());
         stats.put("registry", registry.stats());
         return JsonErrors.json(stats);
     }

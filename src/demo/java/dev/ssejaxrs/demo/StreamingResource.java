@@ -90,30 +90,23 @@ public final class StreamingResource {
                 .build());
     }
 
-    /** {@code GET /echo?data=&event=&id=&retry=&comment=}: exactly one event made of the parameters. */
+    /**
+     * {@code GET /echo?data=&event=&id=&retry=&comment=}: exactly one event made of the parameters; a parameter
+     * that is given counts even when empty.
+     */
     @GET
     @Path("echo")
     public EventStream echo(@QueryParam("data") String data, @QueryParam("event") String event,
             @QueryParam("id") String id, @QueryParam("retry") String retry, @QueryParam("comment") String comment) {
+        // a parameter that is given is used even when empty: data= sends "data: ", id= resets the last event id
         SseEvent.Builder builder = SseEvent.builder();
         try {
-            if (QueryParams.present(data)) {
-                builder.data(data);
-            }
-            if (QueryParams.present(event)) {
-                builder.event(event);
-            }
-            if (QueryParams.present(id)) {
-                builder.id(id);
-            }
-            if (QueryParams.present(comment)) {
-                builder.comment(comment);
-            }
+            builder.data(data).event(event).id(id).comment(comment);
         } catch (IllegalArgumentException e) {
             throw JsonErrors.badRequest(e.getMessage());
         }
-        if (QueryParams.present(retry)) {
-            if (!retry.chars().allMatch(c -> c >= '0' && c <= '9') || retry.length() > 18) {
+        if (retry != null) {
+            if (retry.isEmpty() || !retry.chars().allMatch(c -> c >= '0' && c <= '9') || retry.length() > 18) {
                 throw JsonErrors.badRequest("retry must be a non-negative decimal integer (milliseconds): "
                         + QueryParams.quote(retry));
             }

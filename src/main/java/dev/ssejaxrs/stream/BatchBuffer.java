@@ -37,6 +37,11 @@ final class BatchBuffer extends OutputStream {
         size += len;
     }
 
+    /** Drops what was written after {@code size} bytes (an event that failed half-way through encoding). */
+    void truncate(int newSize) {
+        size = newSize;
+    }
+
     int size() {
         return size;
     }

@@ -86,7 +86,17 @@ public final class EventStream {
     /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
     public static EventStream of(Stream<?> stream, StreamOptions options) {
         Objects.requireNonNull(stream, "stream");
-        return new EventStream(executor -> new IteratorPublisher(stream.iterator(), stream, executor), options);
+        return new EventStream(new Source() {
+            @Override
+            public Flow.Publisher<?> publisher(Executor blockingExecutor) {
+                return new IteratorPublisher(stream.iterator(), stream, blockingExecutor);
+            }
+
+            @Override
+            public void discard() {
+                stream.close();
+            }
+        }, options);
     }
 
     /** The same source with other options. */
@@ -109,24 +119,31 @@ public final class EventStream {
     public CompletionStage<?> sendTo(SseEventSink sink) {
         Objects.requireNonNull(sink, "sink");
         StreamStart start = new StreamStart(this, sink, true);
-        CompletionStage<?> sent;
         StreamStart.SENDING.set(start); // Jersey commits the response inside send(), on this thread
         try {
-            sent = sink.send(start);
+            return sink.send(start);
         } finally {
             StreamStart.SENDING.remove();
+            start.handedOver(); // Jersey wrote and flushed the start chunk inside send(), or failed to
         }
-        start.handedOver(); // Jersey wrote and flushed the start chunk inside send()
-        return sent;
     }
 
     Flow.Publisher<?> publisher(Executor blockingExecutor) {
         return source.publisher(blockingExecutor);
     }
 
+    /** Releases the source of a stream that never opened: a {@code java.util.stream.Stream} is closed. */
+    void discard() {
+        source.discard();
+    }
+
     /** Where the items come from; iterator sources need the application's blocking executor. */
     @FunctionalInterface
     interface Source {
         Flow.Publisher<?> publisher(Executor blockingExecutor);
+
+        /** Called instead of {@link #publisher} when the stream never opens. */
+        default void discard() {
+        }
     }
 }

@@ -18,21 +18,38 @@ final class EventStreamOutput extends ChunkedOutput<Object> {
         this.start = new StreamStart(stream, this, false);
     }
 
+    StreamStart start() {
+        return start;
+    }
+
     /** Queues the start chunk; Jersey writes it when the response is committed. */
     void begin() throws IOException {
         write(start);
     }
 
+    /**
+     * For a {@code HEAD} request: no chunk, and closed before Jersey writes the response, so that Jersey sends the
+     * head and ends the response at once instead of suspending it.
+     */
+    void headOnly() throws IOException {
+        start.headRequest();
+        close();
+        start.handedOver(); // nothing to hand over: the stream is discarded once Jersey is done with the request
+    }
+
     @Override
     protected void flushQueue() throws IOException {
-        super.flushQueue();
-        boolean first;
-        synchronized (this) {
-            first = !handedOver && start.isWritten();
-            handedOver |= first;
-        }
-        if (first) {
-            start.handedOver();
+        try {
+            super.flushQueue();
+        } finally {
+            boolean first;
+            synchronized (this) {
+                first = !handedOver && start.isWritten();
+                handedOver |= first;
+            }
+            if (first) {
+                start.handedOver(); // also when the flush failed: the stream then finds the client gone
+            }
         }
     }
 }

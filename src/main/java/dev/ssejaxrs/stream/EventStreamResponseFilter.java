@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.Flow;
 
 import jakarta.annotation.Priority;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -13,6 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.jersey.server.CloseableService;
+
 /**
  * Turns a returned {@link EventStream} (or a {@link Flow.Publisher} produced as {@code text/event-stream}) into an
  * open streaming response, and gives every event-stream response its headers: one
@@ -20,12 +24,26 @@ import jakarta.ws.rs.sse.SseEventSink;
  * set one, {@code X-Accel-Buffering: no} (nginx must not buffer), and no {@code Content-Encoding} (a compressed
  * stream is held back by the compressor) and no {@code Connection} header (hop-by-hop; the container decides).
  *
+ * <p>For a {@code HEAD} request the response carries the same status and headers and ends at once; the stream
+ * never opens (see {@link StreamStart}).
+ *
  * <p>Response filters run in descending priority; this one runs after Jersey's {@code EncodingFilter}
  * ({@link Priorities#HEADER_DECORATOR}) so that it can undo its {@code Content-Encoding}.
  */
 @Priority(Priorities.HEADER_DECORATOR - 100)
 final class EventStreamResponseFilter implements ContainerResponseFilter {
     static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
+    private static final System.Logger LOG = System.getLogger(EventStreamResponseFilter.class.getName());
+
+    /** The application's injection manager, for the request's {@link CloseableService}; may be {@code null}. */
+    private final InjectionManager injectionManager;
+    /** Grizzly's help, when Grizzly is on the class path. */
+    private final GrizzlySupport grizzly;
+
+    EventStreamResponseFilter(InjectionManager injectionManager, GrizzlySupport grizzly) {
+        this.injectionManager = injectionManager;
+        this.grizzly = grizzly;
+    }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) throws IOException {
@@ -40,14 +58,28 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             return;
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
+        boolean head = HttpMethod.HEAD.equals(request.getMethod());
         if (stream != null) {
             EventStreamOutput output = new EventStreamOutput(stream);
-            output.begin();
+            untilRequestEnds(output.start());
+            if (head) {
+                output.headOnly();
+            } else {
+                output.begin();
+            }
             response.setEntity(output, response.getEntityAnnotations(), MediaType.SERVER_SENT_EVENTS_TYPE);
         } else if (entity instanceof SseEventSink && StreamStart.SENDING.get() != null) {
-            stream = StreamStart.SENDING.get().stream; // EventStream.sendTo(sink) on this thread
+            StreamStart start = StreamStart.SENDING.get(); // EventStream.sendTo(sink) on this thread
+            stream = start.stream;
+            untilRequestEnds(start);
+            if (head) {
+                start.headRequest();
+            }
         }
         if (stream != null) {
+            if (grizzly != null && injectionManager != null) {
+                grizzly.beforeCommit(injectionManager);
+            }
             response.setStatus(stream.options().status());
             stream.options().headers().forEach(headers::putSingle);
         }
@@ -58,6 +90,23 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         headers.putSingle("X-Accel-Buffering", "no");
         headers.remove(HttpHeaders.CONTENT_ENCODING);
         headers.remove("Connection");
+    }
+
+    /** Lets the stream open only after Jersey has finished with the request (see {@link StreamStart}). */
+    private void untilRequestEnds(StreamStart start) {
+        if (injectionManager == null) {
+            return;
+        }
+        CloseableService requestEnd;
+        try {
+            requestEnd = injectionManager.getInstance(CloseableService.class);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no CloseableService: the stream opens when its head is written", e);
+            return;
+        }
+        if (requestEnd != null) {
+            start.untilRequestEnds(requestEnd);
+        }
     }
 
     private static boolean isEventStream(MediaType type) {

@@ -39,6 +39,11 @@ final class GrizzlyConnection extends JerseyConnection {
     }
 
     @Override
+    public boolean isClientGone() {
+        return !connection.isOpen();
+    }
+
+    @Override
     public void whenReady(Runnable task) {
         buffer.notifyCanWrite(new WriteHandler() {
             @Override

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 
+import org.glassfish.jersey.server.ChunkedOutput;
+
 /**
  * A stream's connection on any Jersey container: blocking writes to the response stream, ended by closing
  * Jersey's chunked output. Such a container cannot report writability or an idle disconnect, so a client that
@@ -18,6 +20,11 @@ class JerseyConnection implements StreamConnection {
     JerseyConnection(OutputStream out, AutoCloseable response) {
         this.out = out;
         this.response = response;
+    }
+
+    @Override
+    public void startStreaming() {
+        // nothing to prepare: writes block
     }
 
     @Override
@@ -41,14 +48,30 @@ class JerseyConnection implements StreamConnection {
     }
 
     @Override
+    public boolean isClientGone() {
+        return false;
+    }
+
+    @Override
     public void onClientGone(Runnable task) {
         // not observable without a write on a generic container
     }
 
     @Override
     public void end() {
+        endOutput(response);
+    }
+
+    /**
+     * Closes Jersey's chunked output, which ends the response, unless Jersey closed it already (after a failed
+     * write): closing it twice would release Jersey's request scope twice.
+     */
+    static void endOutput(AutoCloseable output) {
+        if (output instanceof ChunkedOutput<?> chunked && chunked.isClosed()) {
+            return;
+        }
         try {
-            response.close();
+            output.close();
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "ending an event stream response failed (the client is gone)", e);
         }

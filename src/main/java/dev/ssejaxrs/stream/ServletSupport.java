@@ -1,10 +1,13 @@
 package dev.ssejaxrs.stream;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
@@ -37,7 +40,13 @@ final class ServletSupport {
         if (request == null) {
             return null;
         }
-        ServletConnection connection = new ServletConnection(out, response);
+        ServletOutputStream servletOut = null;
+        try {
+            servletOut = injectionManager.getInstance(HttpServletResponse.class).getOutputStream();
+        } catch (RuntimeException | IOException e) {
+            LOG.log(Level.DEBUG, "no servlet output stream: writes may wait for the client", e);
+        }
+        ServletConnection connection = new ServletConnection(out, response, servletOut);
         try {
             AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
             async.addListener(connection);

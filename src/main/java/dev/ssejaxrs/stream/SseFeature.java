@@ -32,13 +32,13 @@ public final class SseFeature implements Feature {
         if (context.getConfiguration().isRegistered(StreamStartWriter.class)) {
             return false;
         }
-        SseRuntime runtime = new SseRuntime();
+        SseRuntime runtime = SseRuntime.of(context.getConfiguration());
         InjectionManager injectionManager = injectionManager(context);
         GrizzlySupport grizzly = present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime) : null;
         boolean servlet = present(SERVLET_ASYNC_LISTENER);
         context.register(new StreamStartWriter(runtime, injectionManager, grizzly, servlet));
         context.register(new SseEventWriter());
-        context.register(new EventStreamResponseFilter());
+        context.register(new EventStreamResponseFilter(injectionManager, grizzly));
         context.register(new ShutdownListener(runtime));
         context.register(new AbstractBinder() {
             @Override

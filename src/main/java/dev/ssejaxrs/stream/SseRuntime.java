@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.ws.rs.core.Configuration;
 
 /**
  * The event-stream machinery of one JAX-RS application: its open streams, the worker threads that write them, the
@@ -30,13 +34,21 @@ import java.util.concurrent.atomic.LongAdder;
  * }
  * }</pre>
  *
- * <p>Threads: writes run on a small pool ({@code max(2, cores)} threads) and never wait for a slow client on
- * Grizzly (they resume when the connection is writable again), so idle streams hold no thread. Iterator sources
- * run on a separate pool whose threads exist only while such a source is being read. No thread is started until
+ * <p>Threads: writes run on a small pool ({@code max(2, cores)} threads, or the {@link #WRITER_THREADS} property)
+ * and never wait for a slow client on Grizzly and on servlet containers (they resume when the connection is
+ * writable again), so idle streams hold no thread. Iterator sources run on a separate pool of at most
+ * {@value #READER_THREADS} threads that exist only while such a source is being read. No thread is started until
  * the first stream opens. All methods are thread-safe.
  */
 public final class SseRuntime {
     private static final System.Logger LOG = System.getLogger(SseRuntime.class.getName());
+    /**
+     * The application property that sets how many threads write the application's streams (default
+     * {@code max(2, cores)}). Writes never wait for a client, so a few threads serve many streams.
+     */
+    public static final String WRITER_THREADS = "dev.ssejaxrs.writerThreads";
+    /** At most this many threads read iterator sources at once; a stream that finds none free fails, saying so. */
+    static final int READER_THREADS = 256;
     /** How often the scheduler looks for streams whose client stopped reading. */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
     /** Time given, after the longest grace period, to write farewells before connections are dropped. */
@@ -48,22 +60,53 @@ public final class SseRuntime {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
     private final LongAdder eventsWritten = new LongAdder();
+    private final AtomicInteger scheduledPings = new AtomicInteger();
     private final Object closedMonitor = new Object();
     private final ThreadPoolExecutor writers;
     private final ThreadPoolExecutor blockingReaders;
     private final ScheduledThreadPoolExecutor scheduler;
 
     SseRuntime() {
-        int size = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), READER_THREADS);
+    }
+
+    /** With at most {@code readerThreads} threads reading iterator sources at once. */
+    SseRuntime(int readerThreads) {
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), readerThreads);
+    }
+
+    private SseRuntime(int size, int readerThreads) {
         writers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads("writer"));
         writers.allowCoreThreadTimeOut(true);
-        blockingReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads("source"));
+        blockingReaders = new ThreadPoolExecutor(0, readerThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                threads("source"), (task, pool) -> {
+                    throw new RejectedExecutionException("all " + readerThreads + " threads that read iterator "
+                            + "sources are busy: a stream whose iterator blocks holds one while it waits; stream "
+                            + "such a source as a Flow.Publisher instead");
+                });
         scheduler = new ScheduledThreadPoolExecutor(1, threads("scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
         scheduler.allowCoreThreadTimeOut(true);
+    }
+
+    /** The runtime of an application with {@code configuration} (see {@link #WRITER_THREADS}). */
+    static SseRuntime of(Configuration configuration) {
+        Object value = configuration.getProperty(WRITER_THREADS);
+        if (value == null) {
+            return new SseRuntime();
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException(WRITER_THREADS + " must be a positive number of threads: " + value);
+        }
+        return new SseRuntime(threads, READER_THREADS);
     }
 
     /** How many event streams of this application are open now. */
@@ -96,19 +139,46 @@ public final class SseRuntime {
         return shutdownSignal.copy();
     }
 
-    /** Starts streaming {@code stream} onto {@code connection}; the response headers have been sent. */
-    void open(EventStream stream, StreamConnection connection) {
-        StreamPump pump = new StreamPump(this, stream.options(), connection);
+    /**
+     * How many keep-alive ping tasks are scheduled now: one per open stream with pings on, none left behind by a
+     * stream that ended.
+     */
+    public int scheduledPings() {
+        return scheduledPings.get();
+    }
+
+    /**
+     * Opens {@code stream} onto {@code connection}: subscribes to its publisher (the stream runs once
+     * {@linkplain StreamPump#activate() activated}). Returns {@code null}, subscribing nothing, when the application
+     * is stopping.
+     */
+    StreamPump open(EventStream stream, StreamConnection connection) {
         if (shuttingDown.get()) {
-            pump.refuse();
-            return;
+            return null;
         }
+        StreamPump pump = new StreamPump(this, stream.options(), connection);
         streams.add(pump);
         startWatchdog();
-        pump.start(stream.publisher(blockingReaders));
+        Flow.Publisher<?> publisher;
+        try {
+            publisher = stream.publisher(blockingReaders);
+        } catch (RuntimeException e) {
+            pump.onError(e); // the source could not be read at all (an Iterable whose iterator() threw)
+            return pump;
+        }
+        pump.subscribe(publisher);
         if (shuttingDown.get()) {
             pump.shutdown();
         }
+        return pump;
+    }
+
+    void pingScheduled() {
+        scheduledPings.incrementAndGet();
+    }
+
+    void pingCancelled() {
+        scheduledPings.decrementAndGet();
     }
 
     void closed(StreamPump pump) {
@@ -121,6 +191,10 @@ public final class SseRuntime {
 
     ExecutorService writers() {
         return writers;
+    }
+
+    ExecutorService blockingReaders() {
+        return blockingReaders;
     }
 
     ScheduledThreadPoolExecutor scheduler() {

@@ -9,6 +9,9 @@ import java.io.IOException;
  */
 interface StreamConnection {
 
+    /** Called once, when the stream starts to run (Jersey has written the head and let go of the response). */
+    void startStreaming();
+
     /** Writes bytes (a whole batch of events); only called after {@link #isReady()} answered {@code true}. */
     void write(byte[] bytes, int offset, int length) throws IOException;
 
@@ -20,6 +23,9 @@ interface StreamConnection {
 
     /** Runs {@code task} once, when {@link #isReady()} would answer {@code true} again (or the connection failed). */
     void whenReady(Runnable task);
+
+    /** Whether the container already knows that the client is gone (before anything was written). */
+    boolean isClientGone();
 
     /** Runs {@code task} when the client closes the connection, if the container can tell while idle. */
     void onClientGone(Runnable task);

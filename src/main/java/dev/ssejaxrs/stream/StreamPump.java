@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ssejaxrs.event.LineSeparator;
@@ -19,13 +20,20 @@ import dev.ssejaxrs.event.SseEvent;
 /**
  * Moves one stream's items from its publisher to its connection: the subscriber, the write queue and the drain.
  *
+ * <p>Life: the stream {@linkplain #subscribe subscribes} to its publisher on Jersey's request thread while the
+ * response head is being written; what the publisher sends waits in {@link #pending}. Only once Jersey is done with
+ * the request is it {@linkplain #activate activated}: pings start, the client-gone watch starts, and the drain may
+ * write and end the response (see {@link StreamStart} for why). A stream that never activates never subscribed.
+ *
  * <p>Threads: the publisher calls {@code on*} on its threads, the scheduler enqueues pings, and the container
  * reports writability and disconnects; each of them only adds to {@link #pending} and calls {@link #signal()}.
  * One drain task at a time (guarded by {@link #wip}) runs on the application's writer pool: it takes everything
  * pending, encodes it into one batch, writes and flushes it once, and asks the publisher for as many items as it
  * wrote. It writes only when the connection says a write will not wait; otherwise it returns its thread and is
  * signalled again when the connection becomes writable. Pings and events go through the same queue, so their bytes
- * never interleave. {@link #close} may be called from any thread; it wins once.
+ * never interleave. Every {@code request} and {@code cancel} to the publisher's subscription goes through one
+ * serialising loop (guarded by {@link #upstreamWip}), so that they never overlap (Reactive Streams rule 2.7) and
+ * {@code cancel} is sent once. {@link #close} may be called from any thread; it wins once.
  */
 final class StreamPump implements Flow.Subscriber<Object> {
     private static final System.Logger LOG = System.getLogger(StreamPump.class.getName());
@@ -35,8 +43,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
     /** Batches one drain run writes before it yields its writer thread to other streams. */
     private static final int BATCHES_PER_RUN = 16;
     private static final Object PING = new Object();
-    private static final Object COMPLETE = new Object();
-    private static final Object SHUTDOWN = new Object();
 
     private final SseRuntime runtime;
     private final StreamOptions options;
@@ -48,16 +54,25 @@ final class StreamPump implements Flow.Subscriber<Object> {
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
     private final AtomicBoolean awaitingWritable = new AtomicBoolean();
     private final AtomicBoolean pingQueued = new AtomicBoolean();
-    private volatile Flow.Subscription subscription;
+    private final AtomicReference<ScheduledFuture<?>> pinger = new AtomicReference<>();
+    private volatile boolean active;
     /** When the oldest unwritten bytes began to wait for the client ({@code System.nanoTime()}), or 0. */
     private volatile long waitingSince;
-    private volatile ScheduledFuture<?> pinger;
     private volatile ScheduledFuture<?> graceTimer;
+
+    // Signals to the publisher's subscription, sent by whoever wins upstreamWip.
+    private volatile Flow.Subscription subscription;
+    private final AtomicInteger upstreamWip = new AtomicInteger();
+    private final AtomicLong upstreamRequested = new AtomicLong();
+    private volatile boolean upstreamCancelled;
+    private boolean upstreamDone;
 
     // Owned by the drain task.
     private int itemsInBatch;
     private int writtenSinceRequest;
     private boolean released;
+    /** An {@code Error} thrown by a callback or the encoder: rethrown once the stream has ended. */
+    private Error fatal;
 
     StreamPump(SseRuntime runtime, StreamOptions options, StreamConnection connection) {
         this.runtime = runtime;
@@ -67,26 +82,53 @@ final class StreamPump implements Flow.Subscriber<Object> {
         this.sendTimeoutNanos = options.sendTimeout().toNanos();
     }
 
-    void start(Flow.Publisher<?> publisher) {
-        connection.onClientGone(() -> close(CloseReason.CLIENT_GONE, false));
-        Duration interval = options.pingInterval();
-        if (!interval.isZero()) {
-            pinger = runtime.scheduler().scheduleAtFixedRate(this::ping, interval.toNanos(), interval.toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
+    /** Subscribes to the publisher; items wait until {@link #activate()}. */
+    void subscribe(Flow.Publisher<?> publisher) {
         try {
             publisher.subscribe(this);
         } catch (RuntimeException e) {
-            onError(e);
+            onError(e); // a publisher must not throw here (rule 1.9); treat it as its error
         }
     }
 
-    /** Ends a stream opened after shutdown began. */
-    void refuse() {
-        closeReason.set(CloseReason.SHUTDOWN);
-        released = true;
-        connection.end();
-        notifyClosed(CloseReason.SHUTDOWN);
+    /**
+     * Lets the stream run: starts pings, watches for the client leaving, and drains what is pending. The pinger is
+     * scheduled before the watch, because the watch may close the stream at once (the client already left), and a
+     * closed stream must leave no ping task behind.
+     */
+    void activate() {
+        connection.startStreaming();
+        schedulePings();
+        connection.onClientGone(() -> close(CloseReason.CLIENT_GONE, false));
+        active = true;
+        signal();
+    }
+
+    private void schedulePings() {
+        Duration interval = options.pingInterval();
+        if (interval.isZero() || closeReason.get() != null) {
+            return;
+        }
+        ScheduledFuture<?> task;
+        try {
+            task = runtime.scheduler().scheduleAtFixedRate(this::ping, interval.toNanos(), interval.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return;
+        }
+        runtime.pingScheduled();
+        pinger.set(task);
+        if (closeReason.get() != null) {
+            stopPings(); // closed meanwhile: close() may have looked before the task was set
+        }
+    }
+
+    private void stopPings() {
+        ScheduledFuture<?> task = pinger.getAndSet(null);
+        if (task != null) {
+            task.cancel(false);
+            runtime.pingCancelled();
+        }
     }
 
     // ---- Flow.Subscriber: called by the publisher, serially (Reactive Streams rule 1.3).
@@ -100,9 +142,9 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
         subscription = s;
         if (closeReason.get() != null) {
-            s.cancel();
+            cancelUpstream();
         } else {
-            s.request(WINDOW);
+            requestUpstream(WINDOW);
         }
     }
 
@@ -118,14 +160,55 @@ final class StreamPump implements Flow.Subscriber<Object> {
     @Override
     public void onError(Throwable error) {
         Objects.requireNonNull(error, "error");
-        pending.offer(new Failure(error));
+        pending.offer(new End(CloseReason.PUBLISHER_ERROR, error));
         signal();
     }
 
     @Override
     public void onComplete() {
-        pending.offer(COMPLETE);
+        pending.offer(End.COMPLETE);
         signal();
+    }
+
+    // ---- Signals to the publisher's subscription: serialised (rule 2.7), cancel once.
+
+    private void requestUpstream(long n) {
+        upstreamRequested.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+        drainUpstream();
+    }
+
+    private void cancelUpstream() {
+        upstreamCancelled = true;
+        drainUpstream();
+    }
+
+    private void drainUpstream() {
+        if (upstreamWip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            Flow.Subscription s = subscription;
+            if (s != null && !upstreamDone) {
+                try {
+                    if (upstreamCancelled) {
+                        upstreamDone = true;
+                        s.cancel();
+                    } else {
+                        long n = upstreamRequested.getAndSet(0);
+                        if (n > 0) {
+                            s.request(n);
+                        }
+                    }
+                } catch (RuntimeException e) { // rule 3.15/3.16: must return normally
+                    LOG.log(Level.WARNING, "the subscription of an event stream's publisher threw", e);
+                    upstreamDone = true;
+                    pending.offer(new End(CloseReason.PUBLISHER_ERROR, e));
+                    signal();
+                }
+            }
+            missed = upstreamWip.addAndGet(-missed);
+        } while (missed != 0);
     }
 
     // ---- Signals from the scheduler, the container and the runtime.
@@ -150,40 +233,42 @@ final class StreamPump implements Flow.Subscriber<Object> {
         Duration grace = options.shutdownGracePeriod();
         if (grace.isZero()) {
             endForShutdown();
-        } else {
+            return grace;
+        }
+        try {
             graceTimer = runtime.scheduler().schedule(this::endForShutdown, grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            endForShutdown();
         }
         return grace;
     }
 
     private void endForShutdown() {
         if (closeReason.get() == null) {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            pending.offer(SHUTDOWN);
+            cancelUpstream();
+            pending.offer(End.SHUTDOWN);
             signal();
         }
     }
 
     /**
-     * Ends the stream for {@code reason} unless it already ended: stops pings, cancels the publisher, and lets the
-     * drain end the response and then run the close callback. {@code abort} drops the connection at once.
+     * Ends the stream for {@code reason} unless it already ended: stops pings, cancels the publisher (unless it
+     * completed or failed by itself), and lets the drain end the response and then run the close callback.
+     * {@code abort} drops the connection at once (only once the stream is active: before, Jersey still owns it).
      */
     void close(CloseReason reason, boolean abort) {
         if (!closeReason.compareAndSet(null, reason)) {
             return;
         }
-        cancel(pinger);
-        cancel(graceTimer);
-        if (reason != CloseReason.COMPLETED && reason != CloseReason.PUBLISHER_ERROR) {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
+        stopPings();
+        ScheduledFuture<?> grace = graceTimer;
+        if (grace != null) {
+            grace.cancel(false);
         }
-        if (abort) {
+        if (reason != CloseReason.COMPLETED && reason != CloseReason.PUBLISHER_ERROR) {
+            cancelUpstream();
+        }
+        if (abort && active) {
             connection.abort();
         }
         signal(); // the drain ends the response, then runs the callback
@@ -198,6 +283,9 @@ final class StreamPump implements Flow.Subscriber<Object> {
     }
 
     private void signal() {
+        if (!active) {
+            return; // activate() drains what came before
+        }
         if (wip.getAndIncrement() == 0) {
             try {
                 runtime.writers().execute(this::drain);
@@ -226,10 +314,14 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 LOG.log(Level.DEBUG, "an event stream write failed: the client is gone", e);
                 close(CloseReason.CLIENT_GONE, false);
                 release();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "an event stream failed", e);
                 close(CloseReason.CLIENT_GONE, true);
                 release();
+            } catch (Error e) {
+                close(CloseReason.CALLBACK_ERROR, true); // keeps the reason of a callback that threw it
+                release();
+                throw e; // never swallowed; the pool replaces its thread
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
@@ -250,7 +342,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 waitingSince = System.nanoTime(); // a blocking container may wait inside write()
             }
             BatchBuffer batch = BatchBuffer.forThisThread();
-            Object terminal = fill(batch);
+            End end = fill(batch);
             if (batch.size() > 0) {
                 connection.write(batch.array(), 0, batch.size());
                 connection.flush();
@@ -258,43 +350,52 @@ final class StreamPump implements Flow.Subscriber<Object> {
             }
             waitingSince = 0;
             requestMore(itemsInBatch); // only now: the items are written, not just queued
-            if (terminal != null) {
-                close(terminalReason(terminal), false);
+            if (end != null) {
+                close(end.reason(), false);
             }
         }
         if (closeReason.get() != null) {
             release();
+            Error e = fatal;
+            if (e != null) {
+                fatal = null;
+                throw e;
+            }
         }
         return true;
     }
 
-    /** Encodes pending items into {@code batch} up to about {@link #BATCH_BYTES}; returns a terminal marker. */
-    private Object fill(BatchBuffer batch) throws IOException {
+    /** Encodes pending items into {@code batch} up to about {@link #BATCH_BYTES}; returns how the stream ends. */
+    private End fill(BatchBuffer batch) throws IOException {
         int items = 0;
-        Object terminal = null;
+        End end = null;
         Object item;
-        while (batch.size() < BATCH_BYTES && (item = pending.poll()) != null) {
+        while (end == null && batch.size() < BATCH_BYTES && (item = pending.poll()) != null) {
             if (item == PING) {
                 pingQueued.set(false);
-                options.pingEvent().writeTo(batch, separator);
-            } else if (item == COMPLETE || item == SHUTDOWN || item instanceof Failure) {
-                terminal = item;
-                writeLastEvents(batch, item);
-                break;
+                SseEvent ping;
+                try {
+                    ping = options.pingEvent();
+                } catch (RuntimeException | Error e) {
+                    end = callbackFailed("the pingEvent supplier", e);
+                    break;
+                }
+                ping.writeTo(batch, separator);
+            } else if (item instanceof End terminal) {
+                end = lastEvents(batch, terminal);
             } else {
                 items++;
+                int mark = batch.size();
                 try {
                     encode(item, batch);
-                } catch (RuntimeException e) {
-                    terminal = new Failure(new IllegalArgumentException(
-                            "cannot encode an item of type " + item.getClass().getName() + " as an event", e));
-                    writeLastEvents(batch, terminal);
-                    break;
+                } catch (RuntimeException | Error e) {
+                    batch.truncate(mark);
+                    end = cannotEncode(batch, item, e);
                 }
             }
         }
         itemsInBatch = items;
-        return terminal;
+        return end;
     }
 
     private void encode(Object item, BatchBuffer batch) throws IOException {
@@ -309,42 +410,55 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
     }
 
-    private void writeLastEvents(BatchBuffer batch, Object terminal) throws IOException {
-        if (terminal instanceof Failure failure) {
-            LOG.log(Level.WARNING, "the publisher of an event stream failed", failure.error());
-            SseEvent errorEvent = mapError(failure.error());
+    private End cannotEncode(BatchBuffer batch, Object item, Throwable e) throws IOException {
+        String type = item.getClass().getName();
+        LOG.log(Level.WARNING, "ending an event stream: cannot encode an item of type " + type + " as an event", e);
+        keepFatal(e);
+        IllegalArgumentException error = new IllegalArgumentException(
+                "cannot encode an item of type " + type + " as an event", e);
+        return lastEvents(batch, new End(CloseReason.ENCODING_ERROR, error));
+    }
+
+    private End callbackFailed(String callback, Throwable e) {
+        LOG.log(Level.WARNING, "ending an event stream: " + callback + " of its options failed", e);
+        keepFatal(e);
+        return new End(CloseReason.CALLBACK_ERROR, e);
+    }
+
+    private void keepFatal(Throwable e) {
+        if (e instanceof Error error && fatal == null) {
+            fatal = error;
+        }
+    }
+
+    /** Writes the last events for {@code end} (the mapped error event, or the farewell); returns how it ends. */
+    private End lastEvents(BatchBuffer batch, End end) throws IOException {
+        if (end.error() != null) {
+            if (end.reason() == CloseReason.PUBLISHER_ERROR) {
+                LOG.log(Level.WARNING, "the publisher of an event stream failed", end.error());
+            }
+            SseEvent errorEvent;
+            try {
+                errorEvent = options.errorEvent().apply(end.error());
+            } catch (RuntimeException | Error e) {
+                return callbackFailed("the errorEvent function", e);
+            }
             if (errorEvent != null) {
                 errorEvent.writeTo(batch, separator);
             }
         } else if (runtime.isShuttingDown() && options.farewellEvent() != null) {
             options.farewellEvent().writeTo(batch, separator);
         }
-    }
-
-    private SseEvent mapError(Throwable error) {
-        try {
-            return options.errorEvent().apply(error);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the errorEvent mapper of an event stream failed", e);
-            return null;
-        }
-    }
-
-    private static CloseReason terminalReason(Object terminal) {
-        if (terminal == COMPLETE) {
-            return CloseReason.COMPLETED;
-        }
-        return terminal == SHUTDOWN ? CloseReason.SHUTDOWN : CloseReason.PUBLISHER_ERROR;
+        return end;
     }
 
     private void requestMore(int written) {
         writtenSinceRequest += written;
         if (writtenSinceRequest >= WINDOW / 2) {
-            Flow.Subscription s = subscription;
             int n = writtenSinceRequest;
             writtenSinceRequest = 0;
-            if (s != null && closeReason.get() == null) {
-                s.request(n);
+            if (closeReason.get() == null) {
+                requestUpstream(n);
             }
         }
     }
@@ -365,18 +479,16 @@ final class StreamPump implements Flow.Subscriber<Object> {
         if (!released) {
             released = true;
             pending.clear();
+            stopPings();
             connection.end();
             runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
             notifyClosed(closeReason.get());
         }
     }
 
-    private static void cancel(ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
-
-    private record Failure(Throwable error) {
+    /** How a stream ends: its reason, and the error behind it, if any. */
+    private record End(CloseReason reason, Throwable error) {
+        static final End COMPLETE = new End(CloseReason.COMPLETED, null);
+        static final End SHUTDOWN = new End(CloseReason.SHUTDOWN, null);
     }
 }

@@ -47,9 +47,9 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
     @Override
     public void writeTo(StreamStart start, Class<?> type, Type genericType, Annotation[] annotations,
             MediaType mediaType, MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
-        if (start.jerseyAddsLineFeed) {
-            boolean lf = start.stream.options().lineSeparator() == LineSeparator.LF;
-            out.write(lf ? COMMENT_BEFORE_LF : COMMENT_BEFORE_CRLF);
+        if (start.isHeadRequest()) {
+            start.written(runtime, null, false); // a HEAD on the SseEventSink route: nothing to write
+            return;
         }
         StreamConnection connection = null;
         if (grizzly != null && injectionManager != null) {
@@ -61,6 +61,15 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
         if (connection == null) {
             connection = new JerseyConnection(out, start.output);
         }
-        start.written(runtime, connection);
+        if (start.jerseyAddsLineFeed && !connection.isClientGone()) {
+            boolean lf = start.stream.options().lineSeparator() == LineSeparator.LF;
+            try {
+                out.write(lf ? COMMENT_BEFORE_LF : COMMENT_BEFORE_CRLF);
+            } catch (IOException e) {
+                start.written(runtime, connection, true);
+                throw e;
+            }
+        }
+        start.written(runtime, connection, connection.isClientGone());
     }
 }

@@ -57,19 +57,42 @@ class LifecycleTest {
         }
     }
 
+    /** An object JSON-B cannot serialise: its getter throws. */
+    static final class Unencodable {
+        @SuppressWarnings("unused")
+        public Object getSelf() {
+            throw new IllegalStateException("no");
+        }
+    }
+
     @Test
-    void itemThatCannotBeEncoded_endsTheStreamAsAPublisherError() {
-        Object unserialisable = new Object() {
-            @SuppressWarnings("unused")
-            public Object getSelf() {
-                throw new IllegalStateException("no");
-            }
-        };
-        StreamOptions options = StreamOptions.builder().onClose(closes::add).build();
-        try (TestServer server = Endpoints.serving(() -> EventStream.of(List.of("ok", unserialisable), options));
+    void itemThatCannotBeEncoded_cancelsThePublisherAndEndsAsAnEncodingError() throws InterruptedException {
+        ProbePublisher publisher = new ProbePublisher();
+        StreamOptions options = StreamOptions.builder().onClose(closes::add)
+                .errorEvent(e -> SseEvent.builder().event("error").data(e.getMessage()).build()).build();
+        try (TestServer server = Endpoints.serving(() -> EventStream.of(publisher, options));
                 RawClient client = server.get("/s")) {
-            assertEquals("data: ok\r\n\r\n", client.readToEnd(WAIT));
-            await().atMost(WAIT).until(() -> closes.equals(List.of(CloseReason.PUBLISHER_ERROR)));
+            publisher.awaitSubscribed();
+            assertTrue(publisher.emit("ok"));
+            assertTrue(publisher.emit(new Unencodable()));
+            assertEquals("data: ok\r\n\r\nevent: error\r\ndata: cannot encode an item of type "
+                    + Unencodable.class.getName() + " as an event\r\n\r\n", client.readToEnd(WAIT));
+            assertTrue(publisher.awaitCancelled(10), "a hot publisher is cancelled");
+            await().atMost(WAIT).until(() -> closes.equals(List.of(CloseReason.ENCODING_ERROR)));
+        }
+    }
+
+    @Test
+    void itemThatCannotBeEncoded_closesItsStreamSource() throws InterruptedException {
+        CountDownLatch sourceClosed = new CountDownLatch(1);
+        StreamOptions options = StreamOptions.builder().onClose(closes::add).build();
+        try (TestServer server = Endpoints.serving(() -> EventStream.of(
+                Stream.iterate(0, i -> i + 1).map(i -> i == 1 ? new Unencodable() : "n" + i)
+                        .onClose(sourceClosed::countDown), options));
+                RawClient client = server.get("/s")) {
+            assertEquals("data: n0\r\n\r\n", client.readToEnd(WAIT));
+            assertTrue(sourceClosed.await(10, TimeUnit.SECONDS), "the Stream's onClose ran");
+            await().atMost(WAIT).until(() -> closes.equals(List.of(CloseReason.ENCODING_ERROR)));
         }
     }
 

@@ -22,7 +22,9 @@ public class StreamPumpTckTest extends FlowSubscriberBlackboxVerification<Object
     @Override
     public Flow.Subscriber<Object> createFlowSubscriber() {
         StreamOptions options = StreamOptions.builder().pingInterval(Duration.ZERO).build();
-        return new StreamPump(runtime, options, new JerseyConnection(new ByteArrayOutputStream(), () -> { }));
+        StreamPump pump = new StreamPump(runtime, options, new JerseyConnection(new ByteArrayOutputStream(), () -> { }));
+        pump.activate(); // writes as items arrive, and asks for more as it writes
+        return pump;
     }
 
     @Override

@@ -22,7 +22,8 @@ import dev.ssejaxrs.stream.StreamOptions;
 
 /**
  * The sample's streams: numbers with a delay (returned, or sent to an injected sink), an endless stream that only
- * pings, and {@code /stats} with the application's open streams and how its streams ended.
+ * pings, a firehose of large events, a stream that completes at once, and {@code /stats} with the application's
+ * open streams and how its streams ended.
  */
 @Path("/")
 public class SampleResource {
@@ -80,12 +81,64 @@ public class SampleResource {
                 .build());
     }
 
+    /**
+     * Events of {@code size} bytes, numbered by {@code id}, every {@code everyMs} until the client leaves; a client
+     * that reads nothing for {@code sendTimeoutMs} is dropped.
+     */
+    @GET
+    @Path("firehose")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public EventStream firehose(@QueryParam("size") @DefaultValue("32768") int size,
+            @QueryParam("everyMs") @DefaultValue("50") long everyMs,
+            @QueryParam("sendTimeoutMs") @DefaultValue("2000") long sendTimeoutMs) {
+        String payload = "f".repeat(size);
+        Stream<SseEvent> events = Stream.iterate(1, i -> i + 1).map(i -> {
+            sleep(everyMs); // on a reader thread of the runtime; cancelling the stream interrupts it
+            return SseEvent.builder().id(Integer.toString(i)).data(payload).build();
+        });
+        return EventStream.of(events, StreamOptions.builder()
+                .sendTimeout(Duration.ofMillis(sendTimeoutMs))
+                .onClose(CloseLog.of(runtime)::record)
+                .build());
+    }
+
+    /** One event from a publisher that completes inside {@code subscribe}, before Jersey suspends the response. */
+    @GET
+    @Path("at-once")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public EventStream atOnce() {
+        Flow.Publisher<String> completesAtOnce = subscriber -> {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onNext("at once"); // the stream asked for a window in onSubscribe
+            subscriber.onComplete();
+        };
+        return EventStream.of(completesAtOnce, withCloseLog());
+    }
+
+    /**
+     * The open streams, how the streams ended, and {@code threadsInWrites}: the threads inside a write or flush of
+     * an event stream's connection right now (a write that waits for a client would show here).
+     */
     @GET
     @Path("stats")
     @Produces(MediaType.APPLICATION_JSON)
     public String stats() {
-        return "{\"activeStreams\":" + runtime.activeStreams() + ",\"closed\":{" + CloseLog.of(runtime).asJsonMembers()
-                + "}}";
+        long threadsInWrites = Thread.getAllStackTraces().values().stream()
+                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
+                        frame.getClassName().startsWith("dev.ssejaxrs.stream.")
+                                && frame.getClassName().endsWith("Connection")
+                                && (frame.getMethodName().equals("write") || frame.getMethodName().equals("flush"))))
+                .count();
+        return "{\"activeStreams\":" + runtime.activeStreams() + ",\"threadsInWrites\":" + threadsInWrites
+                + ",\"closed\":{" + CloseLog.of(runtime).asJsonMembers() + "}}";
     }
 
     private StreamOptions withCloseLog() {

@@ -278,13 +278,26 @@ public final class RedisEventLog implements AutoCloseable {
      * {@code incomplete} when anything was ever published.
      */
     public CompletionStage<Replay> replay(Address address, String afterId, int limit) {
+        return replay(address, afterId, null, limit);
+    }
+
+    /**
+     * As {@link #replay(Address, String, int)}, but only entries up to {@code upToId} (inclusive; {@code null}: no
+     * bound): a subscriber joining an address this node already reads needs the entries up to the last one the
+     * listener handed over, and gets the later ones live.
+     */
+    public CompletionStage<Replay> replay(Address address, String afterId, String upToId, int limit) {
         Objects.requireNonNull(address, "address");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
+        StreamId upTo = upToId == null ? null : StreamId.parse(upToId);
+        if (upToId != null && upTo == null) {
+            throw new IllegalArgumentException("upToId must be a stream id: " + upToId);
+        }
         StreamId after = StreamId.parse(afterId);
         List<String> args = List.of(after == null ? "" : after.toString(), Integer.toString(limit),
-                Long.toString(options.historyAge.toMillis()));
+                Long.toString(options.historyAge.toMillis()), upTo == null ? "+" : upTo.toString());
         return this.<List<Object>>run(replay, ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()),
                 args, "replay " + address).thenApply(reply -> {
                     List<Entry> entries = EntryCodec.decodeAll(reply.get(1));
@@ -315,16 +328,20 @@ public final class RedisEventLog implements AutoCloseable {
     }
 
     /**
-     * Starts handing new entries of {@code address} after {@code afterId} to the listener (no-op when already
-     * followed: the reader keeps its own position). Wakes the blocked read at once.
+     * Follows {@code address}: its new entries go to the listener from now on (no-op when it is already followed).
+     * Returns the position of a subscriber joining now: the newer of {@code notBefore} (the {@link #latestId()}
+     * read just before) and the newest id this node's reader has handed over, or is about to. The listener gets
+     * every entry after the position, in id order with the other addresses of its reader; the subscriber gets
+     * the entries up to it from {@link #replay(Address, String, String, int)} (or the queue), and skips live
+     * entries up to it. Wakes the blocked read at once.
      */
-    public void follow(Address address, String afterId) {
+    public String follow(Address address, String notBefore) {
         Objects.requireNonNull(address, "address");
-        StreamId after = StreamId.parse(afterId);
+        StreamId after = StreamId.parse(notBefore);
         if (after == null) {
-            throw new IllegalArgumentException("afterId must be a stream id: " + afterId);
+            throw new IllegalArgumentException("notBefore must be a stream id: " + notBefore);
         }
-        reader(address).follow(address, after.toString());
+        return reader(address).follow(address, after);
     }
 
     /** Stops reading {@code address} (its last local subscriber left). */

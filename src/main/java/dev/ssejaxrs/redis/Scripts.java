@@ -82,20 +82,25 @@ final class Scripts {
 
     /**
      * Replay. KEYS: stream, clock. ARGV: after id (exclusive; empty: an unknown id, replay all), limit, history age
-     * ms. Returns {incomplete (0/1), entries}: incomplete when an entry after the id is known to be gone (trimmed,
-     * expired, or the id predates this data set).
+     * ms, up to id (inclusive, or {@code +}). Returns {incomplete (0/1), entries}: incomplete when an entry after
+     * the id is known to be gone (trimmed, expired, or the id predates this data set).
      */
     static final String REPLAY = IDS + """
             local after = ARGV[1]
             local origin = redis.call('HGET', KEYS[2], 'origin')
             if after == '' then
-              local all = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
+              local all = redis.call('XRANGE', KEYS[1], '-', ARGV[4], 'COUNT', ARGV[2])
               return {origin and 1 or 0, all}
             end
-            local entries = redis.call('XRANGE', KEYS[1], '(' .. after, '+', 'COUNT', ARGV[2])
+            local entries = {}
+            if ARGV[4] == '+' or older(after, ARGV[4]) then
+              entries = redis.call('XRANGE', KEYS[1], '(' .. after, ARGV[4], 'COUNT', ARGV[2])
+            end
             if not origin or older(after, origin) then return {1, entries} end
-            if #entries > 0 then
-              local fields = entries[1][2]
+            local first = entries[1]
+            if not first then first = redis.call('XRANGE', KEYS[1], '(' .. after, '+', 'COUNT', 1)[1] end
+            if first then
+              local fields = first[2]
               for i = 1, #fields, 2 do
                 if fields[i] == 'p' then
                   if fields[i + 1] ~= '' and older(after, fields[i + 1]) then return {1, entries} end

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
@@ -31,8 +32,10 @@ import dev.ssejaxrs.broadcast.Address;
  * those ids: every entry still in Redis is handed over exactly once.
  *
  * <p>Order: one {@code XREAD} sees all its streams at one instant, and ids order across streams (one clock), so
- * the entries of a reply sorted by id are in publish order. When a stream filled its {@code COUNT}, later entries
- * of other streams wait for the next read, so that none overtakes one that is still unread.
+ * the entries of a reply sorted by id are in publish order. Entries after a point the reply cannot vouch for wait
+ * for the next read (their cursor stays, so they are read again), so that none overtakes one still unread: the
+ * last entry of a stream that filled its {@code COUNT}, and the start of every address followed after the read was
+ * issued (its entries after that start are not in the reply yet).
  */
 final class StreamReader {
     private static final System.Logger LOG = System.getLogger(StreamReader.class.getName());
@@ -42,6 +45,12 @@ final class StreamReader {
     private final String wakeKey;
     private final Map<Address, Follow> follows = new ConcurrentHashMap<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** Guards {@link #handedOver} and {@link #followVersion}: a follow and the choice of a batch exclude each other. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The newest id of the batches chosen for the listener so far. */
+    private StreamId handedOver = new StreamId(0, 0);
+    /** Counts follows, so that a batch notices those added after its read was issued. */
+    private long followVersion;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
     private volatile StatefulRedisConnection<String, String> connection;
@@ -72,10 +81,28 @@ final class StreamReader {
         thread.start();
     }
 
-    void follow(Address address, String afterId) {
-        if (follows.putIfAbsent(address, new Follow(address, log.keys.stream(address), afterId)) == null) {
+    /**
+     * Follows {@code address} (unless it is already) and returns the position of a subscriber joining now: the
+     * newer of {@code notBefore} and the newest id handed over or about to be. Every entry after it reaches the
+     * listener later, in id order with every other address of this reader; entries up to it come from a replay.
+     */
+    String follow(Address address, StreamId notBefore) {
+        boolean added;
+        String position;
+        lock.lock();
+        try {
+            position = (notBefore.compareTo(handedOver) > 0 ? notBefore : handedOver).toString();
+            added = follows.putIfAbsent(address, new Follow(address, log.keys.stream(address), position)) == null;
+            if (added) {
+                followVersion++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (added) {
             wake();
         }
+        return position;
     }
 
     void unfollow(Address address) {
@@ -146,6 +173,13 @@ final class StreamReader {
                 }
             }
             wakePending.set(false);
+            long version;
+            lock.lock();
+            try {
+                version = followVersion;
+            } finally {
+                lock.unlock();
+            }
             List<Follow> snapshot = new ArrayList<>(follows.values());
             @SuppressWarnings("unchecked")
             XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[snapshot.size() + 1];
@@ -181,7 +215,7 @@ final class StreamReader {
                 continue;
             }
             backoff = 0;
-            dispatch(batch, byKey);
+            dispatch(batch, byKey, version);
         }
         StatefulRedisConnection<String, String> c = connection;
         if (c != null && c.isOpen()) {
@@ -199,7 +233,7 @@ final class StreamReader {
         }
     }
 
-    private void dispatch(List<StreamMessage<String, String>> batch, Map<String, Follow> byKey) {
+    private void dispatch(List<StreamMessage<String, String>> batch, Map<String, Follow> byKey, long version) {
         if (batch == null || batch.isEmpty()) {
             return;
         }
@@ -227,11 +261,33 @@ final class StreamReader {
             sorted.add(new Sorted(StreamId.parse(m.getId()), m));
         }
         sorted.sort((a, b) -> a.id.compareTo(b.id));
-        RedisEventLog.Listener listener = log.listener();
-        for (Sorted s : sorted) {
-            if (watermark != null && s.id.compareTo(watermark) > 0) {
-                break; // read again next time, after the streams that filled their COUNT caught up
+        List<Sorted> ready;
+        lock.lock();
+        try {
+            if (followVersion != version) {
+                for (Follow f : follows.values()) {
+                    if (byKey.get(f.key) != f) { // followed after this read was issued: its entries are not here
+                        StreamId start = StreamId.parse(f.cursor);
+                        watermark = watermark == null || start.compareTo(watermark) < 0 ? start : watermark;
+                    }
+                }
             }
+            int end = sorted.size();
+            if (watermark != null) {
+                end = 0;
+                while (end < sorted.size() && sorted.get(end).id.compareTo(watermark) <= 0) {
+                    end++;
+                }
+            }
+            ready = sorted.subList(0, end); // the rest is read again next time
+            if (!ready.isEmpty() && ready.get(end - 1).id.compareTo(handedOver) > 0) {
+                handedOver = ready.get(end - 1).id;
+            }
+        } finally {
+            lock.unlock();
+        }
+        RedisEventLog.Listener listener = log.listener();
+        for (Sorted s : ready) {
             Follow f = byKey.get(s.message.getStream());
             if (f == null || follows.get(f.address) != f) {
                 continue; // unfollowed meanwhile

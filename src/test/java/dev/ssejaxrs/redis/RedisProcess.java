@@ -14,7 +14,8 @@ import redis.embedded.RedisServer;
 
 /**
  * A real redis-server (the binary embedded-redis ships) on a free port, with its data in a directory of its own and
- * an append-only file synced on every write, so that a stop and a start keep every entry Redis acknowledged.
+ * an append-only file: {@link #stop()} is a SIGTERM, on which Redis writes it out, so a stop and a start keep every
+ * entry Redis acknowledged.
  */
 final class RedisProcess implements AutoCloseable {
     final int port;
@@ -30,7 +31,7 @@ final class RedisProcess implements AutoCloseable {
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                     .setting("dir " + dir)
                     .setting("appendonly yes")
-                    .setting("appendfsync always")
+                    .setting("appendfsync everysec")
                     .setting("save \"\"");
             for (String s : settings) {
                 builder.setting(s);

@@ -55,39 +55,47 @@ import dev.ssejaxrs.event.SseEvent;
  *     sizes and ages of the registry's options copied into {@link RedisOptions}. The {@link Listener} is the
  *     back end's local fan-out: {@link Listener#onEntry} finds the local channel of the address and offers the
  *     entry's {@link SseEvent} (its id already set; encoded once by the stream core) to each local subscriber,
- *     under the channel's lock. It runs on a reader thread and must not block.</li>
+ *     under the lock that joining subscribers take too. It runs on a reader thread and must not block.</li>
  * <li><b>Publish</b> (topic or recipient, one or several addresses):
  *     {@link #append(Collection, SseEvent)}; the returned id <em>is</em> the event id (an id the event carried is
  *     replaced: Redis orders the events), and {@link Appended#queued()} tells whether a recipient was offline
  *     everywhere. Local subscribers get the event from the reader like every other node's, so publish does not
  *     fan out itself. Fails fast with {@link RedisUnavailableException} while Redis is away; nothing is
  *     buffered.</li>
- * <li><b>Subscribe</b>, per address (first local subscriber of an address), gap-free and duplicate-free:
+ * <li><b>Subscribe</b> (one or several addresses, with or without a {@code Last-Event-ID} {@code L}), gap-free,
+ *     duplicate-free and in id order, as {@code JoinWhilePublishingTest} plays it:
  *     <ol>
- *     <li>recipient: {@link #online(String)} first (so that from now on its events are not queued);</li>
- *     <li>with a {@code Last-Event-ID}: {@link #replay(Address, String, int)} (page while
- *         {@link Replay#more()}); send {@code replay-incomplete} when {@link Replay#incomplete()}; without one:
- *         {@link #latestId()};</li>
- *     <li>recipient without {@code Last-Event-ID}: {@link #takeQueued(String, String)} up to that position (queued
- *         entries after it arrive live); with one, the replay covers the queue and {@code takeQueued} only empties
- *         it;</li>
- *     <li>{@link #follow(Address, String)} from that position ({@link Replay#resumeAfter()} or the latest id).</li>
+ *     <li>each recipient address: {@code await online(recipient)} (from then on its events are not queued);</li>
+ *     <li>{@code X = await latestId()};</li>
+ *     <li>under the back end's fan-out lock (the one {@link Listener#onEntry} takes):
+ *         {@code P = max over the addresses of follow(address, X)} (reference-count local subscribers per address:
+ *         the first one follows, later ones still call it for the position), and register the subscriber as
+ *         <em>catching up</em>: it skips live entries up to {@code P} and buffers later ones;</li>
+ *     <li>outside the lock: with {@code L}, {@link #replay(Address, String, String, int) replay(address, L, P,
+ *         limit)} for each address (page while {@link Replay#more()}), merged by id, one event per id (an event
+ *         sent to two of its addresses has the same id in both), {@code replay-incomplete} first when any
+ *         {@link Replay#incomplete()}; the recipient's queue is then only emptied, {@code takeQueued(r, P)}. Without
+ *         {@code L}: for a recipient, {@link #takeQueued(String, String) takeQueued(r, P)}, else nothing;</li>
+ *     <li>under the lock: hand the subscriber that, then its buffer, and make it live.</li>
  *     </ol>
- *     When the address is already followed on this node, its channel knows the last id the listener gave it
- *     ({@code P}); a new subscriber whose position {@code S} is older gets {@code replay(address, S)} up to
- *     {@code P} first, and one whose position is newer skips live entries up to {@code S}.</li>
+ *     Why it holds: the reader hands entries over in id order and {@code follow} returns a position no older than
+ *     anything it handed over or chose to hand over; a newly followed address starts at that position, and a read
+ *     issued before the follow hands over nothing after it.</li>
  * <li><b>Leave</b>: last local subscriber of an address gone: {@link #unfollow(Address)}; recipient connection
  *     closed: {@link #offline(String)}.</li>
  * <li><b>Multi-address streams</b>: one {@code Last-Event-ID} resumes every address, because every id comes from
  *     one clock in Redis ({@code {prefix}:clock}): an event published to several addresses has the same id in
  *     each, and ids order across addresses. With one reader connection (the default) the listener sees entries
- *     of all addresses in id order.</li>
+ *     of all addresses in id order; with several, only per reader (addresses are split by hash), so a
+ *     multi-address stream keeps its cross-address order only with one.</li>
  * <li><b>Stop</b>: {@link #close()}.</li>
  * </ul>
  *
  * <h2>Failover</h2>
- * While Redis is away, publishing fails at once ({@link RedisUnavailableException}, no buffering: an event is
- * either in Redis or its publisher knows it is not); open streams stay open. The readers and the command
+ * While Redis is away, publishing fails at once ({@link RedisUnavailableException}). Nothing is buffered, so
+ * a node never holds events that other nodes cannot see, and its memory does not grow during an outage: a publish
+ * that succeeds is in Redis; one that fails is not, unless the connection broke while it was in flight (then it
+ * may be, and is delivered like any other). Open streams stay open (their pings go on). The readers and the command
  * connection reconnect by themselves (back-off up to 2 s); each reader then reads after the last id it handed to
  * the listener for each address, so every entry Redis accepted (and kept: use persistence, e.g. AOF) reaches the
  * listener exactly once, in order. An entry trimmed before a lagging reader got it is reported by
@@ -431,7 +439,13 @@ public final class RedisEventLog implements AutoCloseable {
         }
         readers.forEach(StreamReader::join);
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Lettuce's threads did not stop in time", e);
+        }
     }
 
     // ---- connections ----

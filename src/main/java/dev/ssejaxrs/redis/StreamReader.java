@@ -181,7 +181,7 @@ final class StreamReader {
                 lock.unlock();
             }
             List<Follow> snapshot = new ArrayList<>(follows.values());
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[snapshot.size() + 1];
             offsets[0] = XReadArgs.StreamOffset.from(wakeKey, wakeCursor);
             Map<String, Follow> byKey = new HashMap<>(snapshot.size() * 2);

@@ -49,7 +49,7 @@ class JoinWhilePublishingTest {
         try (RedisEventLog log = RedisEventLog.start(options, fanout)) {
             List<String> published = new CopyOnWriteArrayList<>();
             Thread publisher = new Thread(() -> {
-                for (int i = 0; i < 2000; i++) {
+                for (int i = 0; i < 1200; i++) {
                     List<Address> to = i % 7 == 0 ? List.of(all.get(0), all.get(1))
                             : i % 2 == 0 ? List.of(fresh.get(i / 2 % 24)) : List.of(all.get(i % 3));
                     published.add(join(log.append(to, SseEvent.of("e" + i))).id());
@@ -59,7 +59,7 @@ class JoinWhilePublishingTest {
             List<Joiner> joiners = new ArrayList<>();
             for (int j = 0; j < 24; j++) {
                 int seen = published.size();
-                await().atMost(Duration.ofSeconds(20)).until(() -> published.size() > seen + 30 || !publisher.isAlive());
+                await().atMost(Duration.ofSeconds(20)).until(() -> published.size() > seen + 20 || !publisher.isAlive());
                 List<Address> addresses = switch (j % 4) {
                     case 0 -> List.of(all.get(0), fresh.get(j));
                     case 1 -> List.of(fresh.get(j), all.get(1), all.get(2));

@@ -68,8 +68,8 @@ class RecipientQueueTest {
     void aRecipientConnectedOnAnyNode_getsNothingQueued_untilItsLastConnectionCloses() {
         String prefix = prefix();
         Address bob = Address.recipient("bob");
-        try (RedisEventLog nodeA = RedisEventLog.start(node(prefix), new RedisEventLogTest.Collector());
-             RedisEventLog nodeB = RedisEventLog.start(node(prefix), new RedisEventLogTest.Collector())) {
+        RedisEventLog nodeA = RedisEventLog.start(node(prefix), new RedisEventLogTest.Collector());
+        try (RedisEventLog nodeB = RedisEventLog.start(node(prefix), new RedisEventLogTest.Collector())) {
             join(nodeA.online("bob"));
             join(nodeA.online("bob"));
             assertEquals(0, join(nodeB.append(bob, SseEvent.of("live"))).queued());
@@ -83,6 +83,8 @@ class RecipientQueueTest {
             assertEquals(1, join(nodeB.append(bob, SseEvent.of("queued too"))).queued());
             assertEquals(List.of("queued", "queued too"),
                     data(join(nodeB.takeQueued("bob", join(nodeB.latestId())))));
+        } finally {
+            nodeA.close();
         }
     }
 

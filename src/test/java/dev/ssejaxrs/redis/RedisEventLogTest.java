@@ -229,6 +229,8 @@ class RedisEventLogTest {
             assertEquals("4", seen.data().get(3));
         }
         assertEquals(List.of(), redis.connectionsNamed("sse:" + options.nodeId()), "close closes them all");
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.contains(options.nodeId())).toList(), "close ends this log's threads");
     }
 
     static List<String> data(List<RedisEventLog.Entry> entries) {

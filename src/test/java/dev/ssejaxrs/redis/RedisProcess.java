@@ -21,6 +21,7 @@ final class RedisProcess implements AutoCloseable {
     final int port;
     private final Path dir;
     private final RedisServer server;
+    private RedisClient adminClient;
 
     private RedisProcess(String... settings) {
         try {
@@ -68,17 +69,13 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** Runs {@code commands} on a fresh admin connection (not one of the log's). */
-    <T> T admin(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> commands) {
-        return admin(uri(), commands);
-    }
-
-    static <T> T admin(String uri,
+    synchronized <T> T admin(
             java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> commands) {
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
+        if (adminClient == null) {
+            adminClient = RedisClient.create(uri());
+        }
+        try (StatefulRedisConnection<String, String> c = adminClient.connect()) {
             return commands.apply(c.sync());
-        } finally {
-            client.shutdown();
         }
     }
 
@@ -93,6 +90,11 @@ final class RedisProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (adminClient != null) {
+                adminClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+            }
+        }
         stop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

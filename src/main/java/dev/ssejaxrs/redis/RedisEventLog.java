@@ -119,6 +119,7 @@ public final class RedisEventLog implements AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     final RedisOptions options;
+    final String nodeId;
     final RedisKeys keys;
     private final Listener listener;
     private final ClientResources resources;
@@ -181,6 +182,7 @@ public final class RedisEventLog implements AutoCloseable {
 
     private RedisEventLog(RedisOptions options, Listener listener) {
         this.options = options;
+        this.nodeId = options.nodeId != null ? options.nodeId : java.util.UUID.randomUUID().toString();
         this.keys = new RedisKeys(options.keyPrefix);
         this.listener = listener;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
@@ -196,7 +198,7 @@ public final class RedisEventLog implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout).keepAlive(true).build())
                 .build());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "sse-redis-maintenance-" + options.nodeId);
+            Thread t = new Thread(r, "sse-redis-maintenance-" + nodeId);
             t.setDaemon(true);
             return t;
         });
@@ -230,13 +232,18 @@ public final class RedisEventLog implements AutoCloseable {
         long beat = Math.max(100, options.presenceTtl.toMillis() / 3);
         log.maintenance.scheduleAtFixedRate(log::beat, beat, beat, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, () -> "event log on Redis " + options.redactedUri() + " as node "
-                + options.nodeId);
+                + log.nodeId);
         return log;
     }
 
     /** The options. */
     public RedisOptions options() {
         return options;
+    }
+
+    /** This node's id in Redis: its presence, and the names of its connections ({@code sse:<id>:<role>}). */
+    public String nodeId() {
+        return nodeId;
     }
 
     /**
@@ -375,7 +382,7 @@ public final class RedisEventLog implements AutoCloseable {
         localRecipients.compute(recipient, (r, count) -> {
             if (count == null) {
                 // sent inside compute: presence commands of one recipient reach Redis in the order of the counts
-                guard("register the presence of " + r, c -> c.sadd(keys.presence(r), options.nodeId))
+                guard("register the presence of " + r, c -> c.sadd(keys.presence(r), nodeId))
                         .whenComplete((added, failure) -> complete(done, failure));
                 return 1;
             }
@@ -392,7 +399,7 @@ public final class RedisEventLog implements AutoCloseable {
         localRecipients.compute(recipient, (r, count) -> {
             if (count == null || count <= 1) {
                 if (count != null) {
-                    guard("remove the presence of " + r, c -> c.srem(keys.presence(r), options.nodeId))
+                    guard("remove the presence of " + r, c -> c.srem(keys.presence(r), nodeId))
                             .whenComplete((removed, failure) -> complete(done, failure));
                 } else {
                     done.complete(null);
@@ -422,11 +429,11 @@ public final class RedisEventLog implements AutoCloseable {
             try {
                 RedisAsyncCommands<String, String> c = connection.async();
                 List<CompletableFuture<?>> cleanup = new ArrayList<>();
-                cleanup.add(c.zrem(keys.nodes(), options.nodeId).toCompletableFuture());
+                cleanup.add(c.zrem(keys.nodes(), nodeId).toCompletableFuture());
                 localRecipients.keySet().forEach(r ->
-                        cleanup.add(c.srem(keys.presence(r), options.nodeId).toCompletableFuture()));
+                        cleanup.add(c.srem(keys.presence(r), nodeId).toCompletableFuture()));
                 for (int i = 0; i < readers.size(); i++) {
-                    cleanup.add(c.del(keys.wake(options.nodeId, i)).toCompletableFuture());
+                    cleanup.add(c.del(keys.wake(nodeId, i)).toCompletableFuture());
                 }
                 CompletableFuture.allOf(cleanup.toArray(CompletableFuture[]::new))
                         .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -454,7 +461,7 @@ public final class RedisEventLog implements AutoCloseable {
     StatefulRedisConnection<String, String> connect(String role) {
         StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
         try {
-            connection.async().clientSetname("sse:" + options.nodeId + ":" + role)
+            connection.async().clientSetname("sse:" + nodeId + ":" + role)
                     .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -491,9 +498,9 @@ public final class RedisEventLog implements AutoCloseable {
             RedisAsyncCommands<String, String> c = connection.async();
             List<CompletableFuture<?>> all = new ArrayList<>();
             all.add(runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
-                    List.of(options.nodeId, Long.toString(options.presenceTtl.toMillis()))));
+                    List.of(nodeId, Long.toString(options.presenceTtl.toMillis()))));
             localRecipients.keySet().forEach(r ->
-                    all.add(c.sadd(keys.presence(r), options.nodeId).toCompletableFuture()));
+                    all.add(c.sadd(keys.presence(r), nodeId).toCompletableFuture()));
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -543,7 +550,7 @@ public final class RedisEventLog implements AutoCloseable {
             return;
         }
         runOn(connection.async(), heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
-                List.of(options.nodeId, Long.toString(options.presenceTtl.toMillis())))
+                List.of(nodeId, Long.toString(options.presenceTtl.toMillis())))
                 .exceptionally(e -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "heartbeat failed: " + rootMessage(e));
                     return null;
@@ -552,7 +559,7 @@ public final class RedisEventLog implements AutoCloseable {
 
     /** Wakes reader {@code index}'s blocked read: one tiny entry in its wake stream. */
     void wake(int index) {
-        String key = keys.wake(options.nodeId, index);
+        String key = keys.wake(nodeId, index);
         guard("wake reader " + index, c -> {
             io.lettuce.core.RedisFuture<String> added = c.xadd(key, io.lettuce.core.XAddArgs.Builder.maxlen(1), "w", "1");
             c.pexpire(key, Duration.ofDays(1)); // a crashed node's wake stream goes away by itself

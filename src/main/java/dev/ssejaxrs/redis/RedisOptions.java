@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Where and how the registry keeps its events in Redis. Immutable; build with {@link #builder(String)}. This class
@@ -38,7 +37,8 @@ import java.util.UUID;
  * <tr><td>{@code readBatch}</td><td>512</td><td>{@code COUNT} per stream of one {@code XREAD}</td></tr>
  * <tr><td>{@code presenceTtl}</td><td>30 s</td><td>a node that stops refreshing its presence (a crash) counts as
  *     gone after this; its recipients' events are then queued again</td></tr>
- * <tr><td>{@code nodeId}</td><td>random</td><td>this node's name in Redis (presence, connection names)</td></tr>
+ * <tr><td>{@code nodeId}</td><td>random per event log</td><td>this node's name in Redis (presence, connection
+ *     names); unique per running registry</td></tr>
  * </table>
  */
 public final class RedisOptions {
@@ -69,7 +69,7 @@ public final class RedisOptions {
         readBlock = b.readBlock;
         readBatch = b.readBatch;
         presenceTtl = b.presenceTtl;
-        nodeId = b.nodeId != null ? b.nodeId : UUID.randomUUID().toString();
+        nodeId = b.nodeId;
     }
 
     /** A builder for the Redis at {@code uri} ({@code redis://host:port} or {@code rediss://} for TLS). */
@@ -87,14 +87,15 @@ public final class RedisOptions {
         return keyPrefix;
     }
 
-    /** This node's id. */
+    /** This node's id, or {@code null}: then each event log takes a random one (see {@code RedisEventLog.nodeId()}). */
     public String nodeId() {
         return nodeId;
     }
 
     @Override
     public String toString() {
-        return "RedisOptions[" + redactedUri() + ", keyPrefix=" + keyPrefix + ", node=" + nodeId + "]";
+        return "RedisOptions[" + redactedUri() + ", keyPrefix=" + keyPrefix + (nodeId == null ? "" : ", node=" + nodeId)
+                + "]";
     }
 
     static String redact(String uri) {
@@ -222,7 +223,10 @@ public final class RedisOptions {
             return this;
         }
 
-        /** This node's id (letters, digits, {@code .-_}; 1 to 64 characters; default: a random UUID). */
+        /**
+         * This node's id (letters, digits, {@code .-_}; 1 to 64 characters; default: a random UUID per event log).
+         * Two running registries must never share one.
+         */
         public Builder nodeId(String id) {
             Objects.requireNonNull(id, "nodeId");
             if (!id.matches("[A-Za-z0-9._-]{1,64}")) {

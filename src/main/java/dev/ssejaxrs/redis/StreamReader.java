@@ -72,8 +72,8 @@ final class StreamReader {
     StreamReader(RedisEventLog log, int index) {
         this.log = log;
         this.index = index;
-        this.wakeKey = log.keys.wake(log.options.nodeId, index);
-        this.thread = new Thread(this::run, "sse-redis-reader-" + log.options.nodeId + "-" + index);
+        this.wakeKey = log.keys.wake(log.nodeId, index);
+        this.thread = new Thread(this::run, "sse-redis-reader-" + log.nodeId + "-" + index);
         thread.setDaemon(true);
     }
 

@@ -200,8 +200,10 @@ class RedisEventLogTest {
     void aThousandFollowedAddresses_useTheSameFewConnections_andANewAddressWakesTheBlockedRead() {
         Collector seen = new Collector();
         RedisOptions options = options().readerConnections(2).readBlock(Duration.ofSeconds(60)).build();
+        String nodeId;
         try (RedisEventLog log = RedisEventLog.start(options, seen)) {
-            String node = "sse:" + options.nodeId() + ":";
+            nodeId = log.nodeId();
+            String node = "sse:" + nodeId + ":";
             await().atMost(Duration.ofSeconds(10)).until(() -> redis.connectionsNamed(node).size() == 3);
             assertEquals(List.of(node + "commands", node + "reader-0", node + "reader-1"),
                     redis.connectionsNamed(node));
@@ -228,9 +230,9 @@ class RedisEventLogTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 4);
             assertEquals("4", seen.data().get(3));
         }
-        assertEquals(List.of(), redis.connectionsNamed("sse:" + options.nodeId()), "close closes them all");
+        assertEquals(List.of(), redis.connectionsNamed("sse:" + nodeId), "close closes them all");
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.contains(options.nodeId())).toList(), "close ends this log's threads");
+                .filter(name -> name.contains(nodeId)).toList(), "close ends this log's threads");
     }
 
     static List<String> data(List<RedisEventLog.Entry> entries) {

@@ -185,9 +185,16 @@ public final class RedisEventLog implements AutoCloseable {
         this.nodeId = options.nodeId != null ? options.nodeId : java.util.UUID.randomUUID().toString();
         this.keys = new RedisKeys(options.keyPrefix);
         this.listener = listener;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        RedisURI uri = RedisURI.create(options.uri);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(options.uri);
+        } catch (RuntimeException e) {
+            // neither Lettuce's message nor its exception: they may quote the password
+            throw new IllegalArgumentException("redis uri is not valid (host, port, database or options): "
+                    + options.redactedUri());
+        }
         uri.setTimeout(options.commandTimeout);
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources, uri);
         // no automatic reconnect: Lettuce would re-send an in-flight publish after reconnecting (a duplicate event);
         // this class reconnects itself and never repeats a publish

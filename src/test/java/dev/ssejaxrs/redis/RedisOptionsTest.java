@@ -47,6 +47,14 @@ class RedisOptionsTest {
     }
 
     @Test
+    void aUriLettuceCannotRead_isRefusedAtStart_withoutThePassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisEventLog.start(
+                RedisOptions.builder("redis://:s3cret@h:99999").build(), new RedisEventLogTest.Collector()));
+        assertEquals("redis uri is not valid (host, port, database or options): redis://:***@h:99999",
+                e.getMessage());
+    }
+
+    @Test
     void aPasswordInTheUri_reachesRedis_andAWrongOneFailsAtStartWithoutShowingIt() {
         try (RedisProcess redis = RedisProcess.start("requirepass s3cret")) {
             String uri = "redis://:s3cret@127.0.0.1:" + redis.port;

@@ -111,8 +111,8 @@ class RedisEventLogTest {
 
     @Test
     void replay_afterATrimmedId_isIncomplete_andTheStreamStaysBounded() {
-        try (RedisEventLog log = RedisEventLog.start(options().history(10, Duration.ofHours(1)).build(),
-                new Collector())) {
+        Collector seen = new Collector();
+        try (RedisEventLog log = RedisEventLog.start(options().history(10, Duration.ofHours(1)).build(), seen)) {
             Address a = Address.topic("bounded");
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -127,6 +127,11 @@ class RedisEventLogTest {
             RedisEventLog.Replay recent = join(log.replay(a, ids.get(495), 1000));
             assertFalse(recent.incomplete());
             assertEquals(List.of("e496", "e497", "e498", "e499"), data(recent.entries()));
+
+            // a reader behind the trimming (here: one that starts from the first id) is told what it missed
+            log.follow(a, ids.get(0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == length);
+            assertEquals(1, seen.gaps.get());
         }
     }
 

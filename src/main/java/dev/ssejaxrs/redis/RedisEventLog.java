@@ -129,6 +129,8 @@ public final class RedisEventLog implements AutoCloseable {
     private final AtomicReference<StatefulRedisConnection<String, String>> commands = new AtomicReference<>();
     private final AtomicBoolean reconnecting = new AtomicBoolean();
     private final Map<String, Integer> localRecipients = new ConcurrentHashMap<>();
+    /** Recipients whose last connection here closed while Redis was away: their presence goes on reconnect. */
+    private final java.util.Set<String> presenceToRemove = ConcurrentHashMap.newKeySet();
     private final Script publish = new Script(Scripts.PUBLISH);
     private final Script replay = new Script(Scripts.REPLAY);
     private final Script takeQueue = new Script(Scripts.TAKE_QUEUE);
@@ -407,7 +409,12 @@ public final class RedisEventLog implements AutoCloseable {
             if (count == null || count <= 1) {
                 if (count != null) {
                     guard("remove the presence of " + r, c -> c.srem(keys.presence(r), nodeId))
-                            .whenComplete((removed, failure) -> complete(done, failure));
+                            .whenComplete((removed, failure) -> {
+                                if (failure != null) {
+                                    presenceToRemove.add(r); // else this node would count it online for ever
+                                }
+                                complete(done, failure);
+                            });
                 } else {
                     done.complete(null);
                 }
@@ -499,15 +506,23 @@ public final class RedisEventLog implements AutoCloseable {
         }
     }
 
-    /** Registers this node again: after a restart without persistence Redis has forgotten it. */
+    /**
+     * Registers this node again (after a restart without persistence Redis has forgotten it), removes the presence
+     * of recipients that left while Redis was away, and adds that of the current ones.
+     */
     private void afterConnect(StatefulRedisConnection<String, String> connection) {
         try {
             RedisAsyncCommands<String, String> c = connection.async();
             List<CompletableFuture<?>> all = new ArrayList<>();
             all.add(runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
                     List.of(nodeId, Long.toString(options.presenceTtl.toMillis()))));
-            localRecipients.keySet().forEach(r ->
-                    all.add(c.sadd(keys.presence(r), nodeId).toCompletableFuture()));
+            for (String r : List.copyOf(presenceToRemove)) {
+                presenceToRemove.remove(r);
+                if (!localRecipients.containsKey(r)) {
+                    all.add(c.srem(keys.presence(r), nodeId).toCompletableFuture());
+                }
+            }
+            all.add(assertPresence(c));
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -518,6 +533,13 @@ public final class RedisEventLog implements AutoCloseable {
             connection.close();
             throw new IllegalStateException("registering the node failed: " + rootMessage(e), e);
         }
+    }
+
+    /** Adds this node to the presence set of every recipient connected here (idempotent). */
+    private CompletableFuture<?> assertPresence(RedisAsyncCommands<String, String> c) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        localRecipients.keySet().forEach(r -> all.add(c.sadd(keys.presence(r), nodeId).toCompletableFuture()));
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
     private void reconnectSoon() {
@@ -536,6 +558,8 @@ public final class RedisEventLog implements AutoCloseable {
             afterConnect(connection);
             reconnecting.set(false);
             install(connection);
+            // a recipient that connected while this connection was being set up failed to register: again
+            assertPresence(connection.async());
             LOG.log(System.Logger.Level.INFO, () -> "Redis " + options.redactedUri() + " is back: publishing again");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "Redis still away: " + rootMessage(e));

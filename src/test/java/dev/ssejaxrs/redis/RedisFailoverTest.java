@@ -101,6 +101,26 @@ class RedisFailoverTest {
     }
 
     @Test
+    void presenceChangesDuringAnOutage_reachRedisWhenItIsBack() {
+        RedisOptions options = RedisOptions.builder(redis.uri()).keyPrefix("presence").build();
+        try (RedisEventLog node = RedisEventLog.start(options, new RedisEventLogTest.Collector())) {
+            join(node.online("left-during-outage"));
+            redis.stop();
+            try {
+                node.offline("left-during-outage").toCompletableFuture().join();
+            } catch (CompletionException expected) {
+                assertInstanceOf(RedisUnavailableException.class, expected.getCause());
+            }
+            node.online("came-during-outage"); // fails too: Redis is away
+            redis.restart();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+                    join(node.append(Address.recipient("left-during-outage"), SseEvent.of("x"))).queued() == 1);
+            assertEquals(0, join(node.append(Address.recipient("came-during-outage"), SseEvent.of("y"))).queued(),
+                    "registered on reconnect");
+        }
+    }
+
+    @Test
     void startingWithoutRedis_failsWithTheRedactedAddress() {
         RedisOptions options = RedisOptions.builder("redis://:secret@127.0.0.1:1").connectTimeout(Duration.ofMillis(500))
                 .build();

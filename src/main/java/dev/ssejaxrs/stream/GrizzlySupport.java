@@ -9,7 +9,6 @@ import org.glassfish.grizzly.GracefulShutdownListener;
 import org.glassfish.grizzly.ShutdownContext;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.http.server.Request;
-import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
  * Grizzly-specific help for one application, loaded only when Grizzly's HTTP server is on the classpath: makes
@@ -27,13 +26,8 @@ final class GrizzlySupport {
     }
 
     /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
-    StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
-        Request request;
-        try {
-            request = injectionManager.getInstance(Request.class);
-        } catch (RuntimeException notGrizzly) {
-            return null;
-        }
+    StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
+        Request request = jersey.requestInstance(Request.class);
         if (request == null) {
             return null;
         }

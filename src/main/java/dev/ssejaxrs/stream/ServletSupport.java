@@ -6,8 +6,6 @@ import java.lang.System.Logger.Level;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.glassfish.jersey.internal.inject.InjectionManager;
-
 /**
  * Servlet-specific help, loaded only when the Servlet API is on the class path: makes a {@link ServletConnection}
  * for a request that Jersey's servlet container serves.
@@ -26,14 +24,8 @@ final class ServletSupport {
      * cycle that Jersey would start right after (Jersey then finds it started and uses it), so that the connection's
      * listener is registered before the container could end the request.
      */
-    static StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
-        HttpServletRequest request;
-        try {
-            request = injectionManager.getInstance(HttpServletRequest.class);
-        } catch (RuntimeException notServlet) {
-            LOG.log(Level.DEBUG, "not a servlet request", notServlet);
-            return null;
-        }
+    static StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
+        HttpServletRequest request = jersey.requestInstance(HttpServletRequest.class);
         if (request == null) {
             return null;
         }

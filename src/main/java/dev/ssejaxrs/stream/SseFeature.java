@@ -1,13 +1,9 @@
 package dev.ssejaxrs.stream;
 
-import java.lang.System.Logger.Level;
-
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
-import org.glassfish.jersey.InjectionManagerProvider;
-import org.glassfish.jersey.internal.inject.AbstractBinder;
-import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
@@ -23,7 +19,6 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
  * }</pre>
  */
 public final class SseFeature implements Feature {
-    private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
     private static final String GRIZZLY_REQUEST = "org.glassfish.grizzly.http.server.Request";
     private static final String SERVLET_ASYNC_LISTENER = "jakarta.servlet.AsyncListener";
 
@@ -33,13 +28,15 @@ public final class SseFeature implements Feature {
             return false;
         }
         SseRuntime runtime = new SseRuntime();
-        InjectionManager injectionManager = injectionManager(context);
+        JerseyInternals jersey = JerseyInternals.of(context);
         GrizzlySupport grizzly = present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime) : null;
         boolean servlet = present(SERVLET_ASYNC_LISTENER);
-        context.register(new StreamStartWriter(runtime, injectionManager, grizzly, servlet));
+        context.register(new StreamStartWriter(runtime, jersey, grizzly, servlet));
         context.register(new SseEventWriter());
         context.register(new EventStreamResponseFilter());
         context.register(new ShutdownListener(runtime));
+        // HK2's public binder: Jersey 3.1 and 4.0 both take it from a feature (Jersey 4 has no binder of its own
+        // outside jersey-hk2; see JerseyInternals)
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -47,15 +44,6 @@ public final class SseFeature implements Feature {
             }
         });
         return true;
-    }
-
-    private static InjectionManager injectionManager(FeatureContext context) {
-        try {
-            return InjectionManagerProvider.getInjectionManager(context);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "no injection manager: container-specific connections are off", e);
-            return null;
-        }
     }
 
     /** Whether a container's class is visible: its support classes are loaded only then. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample WAR (with Jersey's servlet container inside) on a real Tomcat 10.1, embedded and started by
+ * The sample WAR (with Jersey's servlet container inside) on a real Tomcat (10.1; 11 under {@code -Pee11}), embedded and started by
  * {@link TomcatLauncher} in a JVM of its own: once for all tests of this class.
  */
 class TomcatIT extends ServletContainerContract {

@@ -56,16 +56,31 @@ public final class SseFeature implements Feature {
         }
     }
 
-    /** Shuts the application's streams down when its container stops. */
+    /**
+     * Shuts the application's streams down when its container stops, or when the JVM is asked to stop (SIGTERM),
+     * whichever comes first: a container's graceful shutdown (Spring Boot's, say) waits for open requests, and an
+     * event stream ends only when told to. The JVM shutdown hook exists from the container's start to its stop, so
+     * an undeployed application leaves nothing behind. Whoever comes second waits for the first to finish, so a
+     * container never closes connections before the farewells are written.
+     */
     private static final class ShutdownListener implements ContainerLifecycleListener {
+        private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
+
         private final SseRuntime runtime;
+        private final Thread hook;
 
         ShutdownListener(SseRuntime runtime) {
             this.runtime = runtime;
+            this.hook = new Thread(this::shutdown, "sse-jaxrs-shutdown-hook");
         }
 
         @Override
         public void onStartup(Container container) {
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException | SecurityException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no JVM shutdown hook for the event streams", e);
+            }
         }
 
         @Override
@@ -74,6 +89,15 @@ public final class SseFeature implements Feature {
 
         @Override
         public void onShutdown(Container container) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | SecurityException jvmStopping) {
+                // the hook runs or has run: shutdown() below waits for it
+            }
+            shutdown();
+        }
+
+        private synchronized void shutdown() {
             runtime.shutdown();
         }
     }

@@ -12,10 +12,11 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
  * elsewhere. Everything else uses Jakarta REST, Jersey's public API ({@code ChunkedOutput},
  * {@code ContainerLifecycleListener}) or HK2's public binding API.
  *
- * <p>Checked on Jersey 3.1.1 (the oldest supported), 3.1.11 (Payara 6), 3.1.12 and 4.0.2, with Grizzly 4.0.x
- * (as Jersey 3.1 and 4.0 bring it), Tomcat 10.1 and 11, Payara Micro 6.2025.10 and 7.2025.1, and Spring Boot 3.5
- * and 4.0; each of these runs in the build (see the README's compatibility table). Should a Jersey release change
- * one of them, the tests named below fail.
+ * <p>Checked on Jersey 3.1.0 (the oldest supported, with Grizzly 4.0.0), 3.1.11 (Payara Micro 6.2025.10 and
+ * Spring Boot 3.5.16), 3.1.12 (Grizzly 4.0.2, Tomcat 10.1.59), 4.0.0-M2 (Payara Micro 7.2025.1) and 4.0.2 (Grizzly
+ * 4.0.2, Tomcat 11.0.27, Spring Boot 4.0.7); each runs in {@code bash .ci/run} (see the README's compatibility
+ * table), and the classes compiled against Jersey 3.1.12 and 4.0.2 are byte for byte the same. Should a Jersey
+ * release change one of these behaviours, the tests named below fail.
  *
  * <ol>
  * <li><b>{@code InjectionManager} and {@code InjectionManagerProvider}</b> ({@code org.glassfish.jersey.internal.inject},

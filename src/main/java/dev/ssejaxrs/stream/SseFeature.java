@@ -60,8 +60,8 @@ public final class SseFeature implements Feature {
      * Shuts the application's streams down when its container stops, or when the JVM is asked to stop (SIGTERM),
      * whichever comes first: a container's graceful shutdown (Spring Boot's, say) waits for open requests, and an
      * event stream ends only when told to. The JVM shutdown hook exists from the container's start to its stop, so
-     * an undeployed application leaves nothing behind. Whoever comes second waits for the first to finish, so a
-     * container never closes connections before the farewells are written.
+     * an undeployed application leaves nothing behind. Whoever comes second waits for the first to finish
+     * ({@link SseRuntime#shutdown()}), so a container never closes connections before the farewells are written.
      */
     private static final class ShutdownListener implements ContainerLifecycleListener {
         private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
@@ -71,7 +71,7 @@ public final class SseFeature implements Feature {
 
         ShutdownListener(SseRuntime runtime) {
             this.runtime = runtime;
-            this.hook = new Thread(this::shutdown, "sse-jaxrs-shutdown-hook");
+            this.hook = new Thread(runtime::shutdown, "sse-jaxrs-shutdown-hook");
         }
 
         @Override
@@ -92,12 +92,8 @@ public final class SseFeature implements Feature {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException | SecurityException jvmStopping) {
-                // the hook runs or has run: shutdown() below waits for it
+                // the hook runs or has run: shutdown() waits for it
             }
-            shutdown();
-        }
-
-        private synchronized void shutdown() {
             runtime.shutdown();
         }
     }

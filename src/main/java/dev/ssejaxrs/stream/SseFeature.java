@@ -10,7 +10,8 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 /**
  * Registers sse-jaxrs in a Jersey application: the writers for {@link EventStream}s and
  * {@link dev.ssejaxrs.event.SseEvent}s, the response filter that sets event-stream headers, a per-application
- * {@link SseRuntime} (injectable with {@code @Context SseRuntime}) and its shutdown when the application stops.
+ * {@link SseRuntime} (injectable with {@code @Context SseRuntime}) and its shutdown when the application stops or the
+ * JVM is asked to stop.
  *
  * <p>Adding the jar is enough: Jersey's auto-discovery registers this feature. With auto-discovery disabled
  * ({@code jersey.config.disableAutoDiscovery}), register it yourself:

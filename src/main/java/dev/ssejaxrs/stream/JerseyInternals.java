@@ -1,11 +1,13 @@
 package dev.ssejaxrs.stream;
 
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.core.FeatureContext;
 
 import org.glassfish.jersey.InjectionManagerProvider;
 import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.jersey.server.ContainerRequest;
 
 /**
  * The one place that names Jersey's internal API, and the list of the internal behaviours that sse-jaxrs relies on
@@ -19,8 +21,8 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
  * release change one of these behaviours, the tests named below fail.
  *
  * <ol>
- * <li><b>{@code InjectionManager} and {@code InjectionManagerProvider}</b> ({@code org.glassfish.jersey.internal.inject},
- *     here only): the request's container objects are looked up in the request scope while the start chunk is
+ * <li><b>{@code InjectionManager} and {@code InjectionManagerProvider}</b>
+ *     ({@code org.glassfish.jersey.internal.inject}, here only): the request's container objects are looked up in the request scope while the start chunk is
  *     written: Grizzly's {@code Request}, which {@code GrizzlyHttpContainer} binds, and the servlet
  *     {@code HttpServletRequest}, which Jersey's servlet container binds. Without them every container falls back to
  *     the generic {@link JerseyConnection}, which works but notices a vanished client only at its next write
@@ -37,7 +39,10 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
  * <li><b>{@code ServerRuntime}'s order</b> for a {@code ChunkedOutput} entity: it commits the response (status and
  *     headers through the response filters), then sets the output's context and suspends, then flushes the queue,
  *     so {@link StreamStartWriter} runs inside the request scope with the committed response stream
- *     ({@code FramingAndHeadersTest}).</li>
+ *     ({@code FramingAndHeadersTest}). The stream starts before Jersey suspends the request, and Jersey's servlet
+ *     container completes only a request it has suspended, so on a servlet container {@link #suspendResponse()}
+ *     suspends it first, as Jersey would next ({@code ServletContainerContract.shortStreams_alwaysEnd},
+ *     {@code SpringBootIT}).</li>
  * <li><b>The {@code SseEventSink}'s line feed</b>: Jersey's sink ends each chunk with {@code "\n"}; the start chunk
  *     makes that an empty comment line ({@link StreamStartWriter}, {@code FramingAndHeadersTest}).</li>
  * <li><b>Jersey's servlet container takes an asynchronous cycle that is already started</b> ({@link ServletSupport}
@@ -66,6 +71,23 @@ final class JerseyInternals {
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "no injection manager: container-specific connections are off", e);
             return new JerseyInternals(null);
+        }
+    }
+
+    /**
+     * Suspends the current request's response writer with no timeout, which is what Jersey's {@code ServerRuntime}
+     * does right after it has written a chunked output's first chunk (Jersey's own call then does nothing). Must run
+     * inside Jersey's request scope, on the request thread.
+     */
+    void suspendResponse() {
+        ContainerRequest request = requestInstance(ContainerRequest.class);
+        if (request == null) {
+            return;
+        }
+        try {
+            request.getResponseWriter().suspend(0, TimeUnit.SECONDS, null);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "suspending the response failed; Jersey suspends it itself", e);
         }
     }
 

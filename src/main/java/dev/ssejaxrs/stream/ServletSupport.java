@@ -33,6 +33,10 @@ final class ServletSupport {
         try {
             AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
             async.addListener(connection);
+            // Jersey suspends the request only after the stream has started, and completes only a request it has
+            // suspended: a stream that ends in between (a short one, on a busy machine) would leave the response
+            // open. Suspending now does what Jersey does then, and makes Jersey's own call a no-op.
+            jersey.suspendResponse();
         } catch (IllegalStateException notAsync) {
             // The container ends the response when the request's service() returns: writing after that would land
             // in a recycled response, so the stream ends at its first write instead.

@@ -38,9 +38,10 @@ class PayaraIT extends ServletContainerContract {
         Path root = Path.of("target", "payara-it");
         Files.createDirectories(root);
         String java = Jdks.javaAtLeast(Integer.getInteger("it.payaraJava", 17));
+        // one runtime directory per Payara version: Payara Micro reuses the runtime it unpacked there
         payara = ContainerProcess.start(List.of(java, "-Xmx512m", "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome", "--port", Integer.toString(port),
-                "--rootdir", root.resolve("root").toString(), "--deploy", war.toString()),
+                "--rootdir", root.resolve("root-" + micro.getFileName()).toString(), "--deploy", war.toString()),
                 root.resolve("payara.log"), false);
         // Payara Micro answers while it deploys, then reloads the web module: wait for its own word first
         payara.awaitLogLine(Pattern.compile("Payara Micro .* ready in"), STARTUP);

@@ -5,7 +5,7 @@ import java.util.Objects;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
-import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
@@ -44,6 +44,7 @@ public final class BroadcastFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
+        // HK2's public binder, which Jersey 3.1 and 4.0 both take from a feature
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {

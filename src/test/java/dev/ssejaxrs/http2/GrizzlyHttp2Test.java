@@ -41,6 +41,7 @@ import dev.ssejaxrs.stream.CloseReason;
 import dev.ssejaxrs.stream.EventStream;
 import dev.ssejaxrs.stream.SseRuntime;
 import dev.ssejaxrs.stream.StreamOptions;
+import dev.ssejaxrs.test.RawClient;
 
 /**
  * HTTP/2 on Grizzly, set up as the README shows (an {@link Http2AddOn} on the listener): h2c and h2 over TLS carry
@@ -178,5 +179,20 @@ class GrizzlyHttp2Test {
         assertEquals(List.of("yes"), response.headers().allValues("x-kept"));
         await().atMost(WAIT).until(() -> stream.received("<end>"));
         assertEquals(List.of("data: one", "", "data: two", "", "<end>"), stream.lines);
+    }
+
+    @ParameterizedTest(name = "over TLS: {0}")
+    @ValueSource(booleans = {false})
+    void theSameStreamOverHttp11_hasNoApplicationSetConnectionHeaderEither(boolean tls) throws Exception {
+        start(tls);
+        try (RawClient client = RawClient.get(server.getListener("grizzly").getPort(), "/hop")) {
+            client.readToEnd(WAIT);
+            assertEquals(200, client.status());
+            for (String name : List.of("Connection", "Keep-Alive", "Upgrade")) {
+                assertEquals(List.of(), client.headers(name), client.head());
+            }
+            assertEquals(List.of("chunked"), client.headers("Transfer-Encoding"), "Grizzly's own framing");
+            assertEquals(List.of("yes"), client.headers("X-Kept"));
+        }
     }
 }

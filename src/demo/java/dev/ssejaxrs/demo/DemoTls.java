@@ -99,6 +99,26 @@ public final class DemoTls {
         }
     }
 
+    /** Writes the key store to {@code file} as PKCS12 (for a server that reads a file, such as Tomcat). */
+    public void saveTo(Path file) throws IOException {
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            KeyStore copy = KeyStore.getInstance("PKCS12");
+            copy.load(null, null);
+            for (String alias : java.util.Collections.list(keyStore.aliases())) {
+                copy.setEntry(alias, keyStore.getEntry(alias, new KeyStore.PasswordProtection(password)),
+                        new KeyStore.PasswordProtection(password));
+            }
+            copy.store(out, password);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the key store: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key store's password (made at random for a self-signed one). */
+    public String password() {
+        return new String(password);
+    }
+
     /** Whether the certificate was made at start (browsers warn about it). */
     public boolean isSelfSigned() {
         return selfSigned;

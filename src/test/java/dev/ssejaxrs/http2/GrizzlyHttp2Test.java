@@ -91,9 +91,27 @@ class GrizzlyHttp2Test {
         }
     }
 
+    /** 8 KiB events as fast as the client takes them; a client that takes none for a second is dropped. */
+    @Path("/firehose")
+    public static final class Firehose {
+        private final StreamOptions options;
+
+        Firehose(StreamOptions options) {
+            this.options = options;
+        }
+
+        @GET
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public EventStream firehose() {
+            return EventStream.of(java.util.stream.Stream.generate(() -> "x".repeat(8192)), options);
+        }
+    }
+
     private Http2Client start(boolean tls) throws Exception {
         DemoTls keys = tls ? DemoTls.selfSigned() : null;
-        ResourceConfig app = new ResourceConfig(Resource.class).register(new BroadcastFeature(registry));
+        ResourceConfig app = new ResourceConfig(Resource.class).register(new BroadcastFeature(registry))
+                .register(new Firehose(StreamOptions.builder().sendTimeout(Duration.ofSeconds(1))
+                        .onClose(closes::add).build()));
         container = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
         // as in the README: create the server unstarted, add HTTP/2 to its listener, start it
         server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), container, tls,
@@ -163,6 +181,27 @@ class GrizzlyHttp2Test {
         assertEquals(List.of(CloseReason.CLIENT_GONE), closes, "only the reset stream ended");
         assertEquals(STREAMS - 1, runtime().activeStreams());
         assertEquals(HttpClient.Version.HTTP_2, client.get("/hello").version());
+    }
+
+    @ParameterizedTest(name = "over TLS: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFrozenStreamIsEndedBySendTimeout_withoutClosingTheConnectionOfTheOthers(boolean tls) throws Exception {
+        Http2Client client = start(tls);
+        client.get("/hello");
+        Http2Client.Stream reading = client.open("/news");
+        await().atMost(WAIT).until(() -> reading.lines.size() >= 1);
+        Http2Client.Stream frozen = client.open("/firehose", 1);
+        // Grizzly takes some megabytes for the stalled stream before it says the stream cannot take more
+        await().atMost(WAIT).until(() -> closes.contains(CloseReason.SEND_TIMEOUT));
+        assertEquals(List.of(CloseReason.SEND_TIMEOUT), closes);
+        registry.publish("news", SseEvent.of("still here"));
+        await().atMost(WAIT).until(() -> reading.received("data: still here"));
+        Http2Client.Stream later = client.open("/news");
+        await().atMost(WAIT).until(() -> later.lines.size() >= 1);
+        assertEquals(reading.lines.get(0), later.lines.get(0), "the same connection");
+        assertEquals(List.of(CloseReason.SEND_TIMEOUT), closes);
+        assertEquals(2, runtime().activeStreams());
+        assertTrue(frozen.lines.size() <= 1, "the frozen stream read one line");
     }
 
     @ParameterizedTest(name = "over TLS: {0}")

@@ -40,7 +40,15 @@ public final class Http2Client {
 
     /** Opens an event stream; its lines arrive as the server sends them. */
     public Stream open(String path) {
-        Stream stream = new Stream();
+        return open(path, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens an event stream that reads only its first {@code lines} lines, then nothing: the client stops giving
+     * the server window for this stream alone, like a frozen tab.
+     */
+    public Stream open(String path, long lines) {
+        Stream stream = new Stream(lines);
         client.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").build(),
                 head -> {
                     stream.head.complete(head);
@@ -58,6 +66,11 @@ public final class Http2Client {
         public final List<String> lines = new CopyOnWriteArrayList<>();
         private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
         private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
+        private final long reading;
+
+        Stream(long reading) {
+            this.reading = reading;
+        }
 
         /** The response head (status, version, headers), once it arrived; the body may go on. */
         public HttpResponse.ResponseInfo response() throws Exception {
@@ -76,7 +89,7 @@ public final class Http2Client {
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            s.request(Long.MAX_VALUE);
+            s.request(reading);
             subscription.complete(s);
         }
 

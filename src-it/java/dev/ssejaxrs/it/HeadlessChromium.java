@@ -47,14 +47,23 @@ final class HeadlessChromium implements AutoCloseable {
      * root), else fails with a message saying how.
      */
     static HeadlessChromium start() throws Exception {
+        return start(List.of());
+    }
+
+    /** Starts Chromium with {@code extraFlags} too (such as {@code --ignore-certificate-errors}). */
+    static HeadlessChromium start(List<String> extraFlags) throws Exception {
         Path chromium = findOrInstall();
         Path profile = Files.createTempDirectory("sse-jaxrs-chromium");
-        Process process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0",
+        List<String> command = new java.util.ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
                 // a page left for another would stay in the back-forward cache with its event streams open: after a
                 // few pages the browser's 6 connections per host are all taken and the next request waits forever
-                "--disable-back-forward-cache", "about:blank")
+                "--disable-back-forward-cache"));
+        command.addAll(extraFlags);
+        command.add("about:blank");
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "chromium.log").toFile())
                 .start();

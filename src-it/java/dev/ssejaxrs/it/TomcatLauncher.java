@@ -12,13 +12,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
  * An embedded Tomcat (10.1, or 11 under {@code -Pee11}) that deploys one WAR, run by {@link TomcatIT} as a JVM of
- * its own (so the WAR's Jersey is the only one there). Arguments: port, WAR file, context path, base directory. It
- * prints {@code ready} once the WAR is deployed, then obeys lines on standard input:
+ * its own (so the WAR's Jersey is the only one there). Arguments: port, WAR file, context path, base directory, and
+ * optionally an HTTPS port, a PKCS12 key store file and its password. Both ports speak HTTP/2 too (h2c, and h2 over
+ * ALPN). It prints {@code ready} once the WAR is deployed, then obeys lines on standard input:
  * <ul>
  * <li>{@code undeploy}: removes the web application and answers
  *     {@code undeployed millis=<how long it took> sseThreads=<sse-jaxrs threads still alive after up to 5 s>};</li>
@@ -47,6 +51,10 @@ public final class TomcatLauncher {
         Connector connector = tomcat.getConnector();
         connector.setProperty("address", "127.0.0.1");
         connector.setAsyncTimeout(ASYNC_TIMEOUT_MILLIS);
+        connector.addUpgradeProtocol(new Http2Protocol()); // h2c
+        if (args.length > 4) { // HTTPS with HTTP/2 (ALPN) on a second port: tlsPort keyStoreFile password
+            tomcat.getService().addConnector(tlsConnector(Integer.parseInt(args[4]), args[5], args[6]));
+        }
         tomcat.getHost().setAutoDeploy(false);
         Context context = tomcat.addWebapp(contextPath, war.getAbsolutePath());
         // only the WAR's jars: not the launcher's class path
@@ -74,6 +82,27 @@ public final class TomcatLauncher {
         stop(tomcat);
         System.out.println("stopped");
         System.exit(0);
+    }
+
+    /** An HTTPS connector on {@code port} with the PKCS12 key store {@code keyStore}, speaking h2 and HTTP/1.1. */
+    private static Connector tlsConnector(int port, String keyStore, String password) {
+        Connector tls = new Connector();
+        tls.setPort(port);
+        tls.setProperty("address", "127.0.0.1");
+        tls.setAsyncTimeout(ASYNC_TIMEOUT_MILLIS);
+        tls.setSecure(true);
+        tls.setScheme("https");
+        tls.setProperty("SSLEnabled", "true");
+        SSLHostConfig host = new SSLHostConfig();
+        SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(host,
+                SSLHostConfigCertificate.Type.UNDEFINED);
+        certificate.setCertificateKeystoreFile(keyStore);
+        certificate.setCertificateKeystorePassword(password);
+        certificate.setCertificateKeystoreType("PKCS12");
+        host.addCertificate(certificate);
+        tls.addSslHostConfig(host);
+        tls.addUpgradeProtocol(new Http2Protocol());
+        return tls;
     }
 
     /** The sse-jaxrs threads still alive, waiting up to {@code seconds} for them to end. */

@@ -7,11 +7,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http2.Http2AddOn;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 
 /**
  * The demo server: every endpoint of the demo contract on Grizzly at 127.0.0.1. Start it with {@code mvn -q -Pdemo}
- * (port from {@code --port N}, the {@code PORT} environment variable, or 8080). The todos live in an embedded
+ * (port from {@code --port N}, the {@code PORT} environment variable, or 8080). Plain HTTP also speaks h2c;
+ * {@code --tls} serves HTTPS with HTTP/2 (ALPN) and a self-signed certificate made at start, {@code --tls-keystore
+ * FILE --tls-password P} with the given one (see {@link DemoTls}). The todos live in an embedded
  * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}.
  */
 public final class DemoServer implements AutoCloseable {
@@ -22,16 +25,20 @@ public final class DemoServer implements AutoCloseable {
     private final HttpServer server;
     private final DemoApplication application;
     private final TodoDatabase database;
+    private final boolean secure;
 
-    private DemoServer(int port, String postgresUrl) throws IOException {
+    private DemoServer(int port, String postgresUrl, DemoTls tls) throws IOException {
+        secure = tls != null;
         database = openDatabase(postgresUrl);
         application = new DemoApplication(database);
         HttpServer created = null;
         try {
             // Jersey sets the application up while the embedded PostgreSQL starts; the port opens when both are ready
             created = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"),
-                    application, false, null, false);
+                    application, secure, secure ? tls.serverConfigurator() : null, false);
             RequestHeadLimit.install(created.getListener("grizzly"));
+            // HTTP/2: h2 over TLS (ALPN), h2c on plain HTTP (see README, "HTTP/2")
+            created.getListener("grizzly").registerAddOn(new Http2AddOn());
             database.awaitReady(FEED_START_LIMIT);
             created.start();
             if (!application.todoFeed().awaitListening(FEED_START_LIMIT)) {
@@ -62,7 +69,17 @@ public final class DemoServer implements AutoCloseable {
 
     /** Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one). */
     public static DemoServer start(int port, String postgresUrl) throws IOException {
-        return new DemoServer(port, postgresUrl);
+        return new DemoServer(port, postgresUrl, null);
+    }
+
+    /** Starts a demo server serving HTTPS (HTTP/2 over ALPN, and HTTP/1.1) with {@code tls}. */
+    public static DemoServer start(int port, String postgresUrl, DemoTls tls) throws IOException {
+        return new DemoServer(port, postgresUrl, tls);
+    }
+
+    /** The server's base URL, ending in a slash. */
+    public String url() {
+        return (secure ? "https" : "http") + "://127.0.0.1:" + port() + "/";
     }
 
     private static TodoDatabase openDatabase(String postgresUrl) throws IOException {
@@ -94,12 +111,24 @@ public final class DemoServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         int port = port(args);
-        DemoServer demo = start(port, option(args, "--postgres"));
+        DemoTls tls = tls(args);
+        DemoServer demo = start(port, option(args, "--postgres"), tls);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         LOG.log(Level.INFO, "todos in PostgreSQL at {0}", demo.jdbcUrl());
-        LOG.log(Level.INFO, "sse-jaxrs demo listening on http://127.0.0.1:{0,number,#}/ (started in {1,number,#} ms;"
-                + " Ctrl+C stops it)", demo.port(), (System.nanoTime() - started) / 1_000_000);
+        LOG.log(Level.INFO, "sse-jaxrs demo listening on {0} ({1}; started in {2,number,#} ms; Ctrl+C stops it)",
+                demo.url(), tls == null ? "HTTP/1.1 and h2c" : tls.isSelfSigned()
+                        ? "HTTP/2 and HTTP/1.1; the certificate is self-signed: the browser warns once"
+                        : "HTTP/2 and HTTP/1.1", (System.nanoTime() - started) / 1_000_000);
         Thread.currentThread().join();
+    }
+
+    /** The TLS of {@code --tls} (self-signed) or {@code --tls-keystore FILE --tls-password P}; {@code null}: none. */
+    static DemoTls tls(String[] args) throws IOException {
+        String keyStore = option(args, "--tls-keystore");
+        if (keyStore != null) {
+            return DemoTls.fromKeyStore(java.nio.file.Path.of(keyStore), option(args, "--tls-password"));
+        }
+        return java.util.Arrays.asList(args).contains("--tls") ? DemoTls.selfSigned() : null;
     }
 
     /** The value of {@code --name VALUE} or {@code --name=VALUE}, or {@code null}. */

@@ -1,6 +1,7 @@
 package dev.ssejaxrs.stream;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Flow;
 
 import jakarta.annotation.Priority;
@@ -21,7 +22,9 @@ import org.glassfish.jersey.server.CloseableService;
  * open streaming response, and gives every event-stream response its headers: one
  * {@code Content-Type: text/event-stream;charset=UTF-8}, {@code Cache-Control: no-store} unless the application
  * set one, {@code X-Accel-Buffering: no} (nginx must not buffer), and no {@code Content-Encoding} (a compressed
- * stream is held back by the compressor) and no {@code Connection} header (hop-by-hop; the container decides).
+ * stream is held back by the compressor) and no {@code Connection}, {@code Keep-Alive}, {@code Transfer-Encoding} or
+ * {@code Upgrade} header, even one the application set (hop-by-hop: the container decides them on HTTP/1.1, and
+ * they make an HTTP/2 response malformed).
  *
  * <p>For a {@code HEAD} request the response carries the same status and headers and ends at once; the stream
  * never opens (see {@link StreamStart}).
@@ -33,6 +36,12 @@ import org.glassfish.jersey.server.CloseableService;
 final class EventStreamResponseFilter implements ContainerResponseFilter {
     static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
     private static final System.Logger LOG = System.getLogger(EventStreamResponseFilter.class.getName());
+    /**
+     * Headers about the connection, not the response: the container sets them for HTTP/1.1, and HTTP/2 forbids
+     * them (RFC 9113, section 8.2.2: a strict client rejects the stream with PROTOCOL_ERROR).
+     */
+    private static final List<String> CONNECTION_HEADERS = List.of("Connection", "Keep-Alive", "Transfer-Encoding",
+            "Upgrade");
 
     /** Jersey's request-scoped instances, for the request's {@link CloseableService}. */
     private final JerseyInternals jersey;
@@ -88,7 +97,7 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         }
         headers.putSingle("X-Accel-Buffering", "no");
         headers.remove(HttpHeaders.CONTENT_ENCODING);
-        headers.remove("Connection");
+        CONNECTION_HEADERS.forEach(headers::remove);
     }
 
     /** Lets the stream open only after Jersey has finished with the request (see {@link StreamStart}). */

@@ -17,16 +17,33 @@ import org.glassfish.grizzly.http.server.Request;
  * {@link OutputBuffer#canWrite()} and is called back when the connection drains; a client that closes its
  * connection is noticed at once through a close listener, even on an idle stream (the connection is read again
  * while the response streams, so the end of input shows).
+ *
+ * <p>Over HTTP/2 the connection carries other streams too: a client that cancels this stream only (RST_STREAM)
+ * leaves the connection open and Grizzly's writes succeeding, so {@link #isClientGone()} also asks the
+ * {@link MultiplexedStream}, which the application's scheduler does on every watchdog tick; and {@link #abort()}
+ * ends this stream, never the shared connection.
  */
 final class GrizzlyConnection extends JerseyConnection {
     private final OutputBuffer buffer;
     private final Connection<?> connection;
+    /** The HTTP/2 stream of this response, or {@code null} over HTTP/1.x. */
+    private final MultiplexedStream multiplexed;
     private volatile CloseListener<Closeable, ICloseType> closeListener;
 
-    GrizzlyConnection(OutputStream out, AutoCloseable response, Request request) {
+    GrizzlyConnection(OutputStream out, AutoCloseable response, Request request, MultiplexedStream multiplexed) {
         super(out, response);
         this.buffer = request.getResponse().getOutputBuffer();
         this.connection = request.getContext().getConnection();
+        this.multiplexed = multiplexed;
+    }
+
+    /** One stream of a multiplexed (HTTP/2) connection, without naming Grizzly's HTTP/2 types. */
+    interface MultiplexedStream {
+        /** Whether the stream is still open: {@code false} once the client reset it or it ended. */
+        boolean isOpen();
+
+        /** Ends this stream only, leaving the connection and its other streams alone. */
+        void terminate();
     }
 
     Connection<?> grizzlyConnection() {
@@ -40,7 +57,7 @@ final class GrizzlyConnection extends JerseyConnection {
 
     @Override
     public boolean isClientGone() {
-        return !connection.isOpen();
+        return !connection.isOpen() || multiplexed != null && !multiplexed.isOpen();
     }
 
     @Override
@@ -64,6 +81,13 @@ final class GrizzlyConnection extends JerseyConnection {
         CloseListener<Closeable, ICloseType> listener = (closeable, type) -> task.run();
         closeListener = listener;
         ((Connection) connection).addCloseListener(listener);
+        if (multiplexed != null) {
+            // HTTP/2 reads the connection all along; a reset of this stream alone shows in isClientGone()
+            if (!connection.isOpen()) {
+                task.run();
+            }
+            return;
+        }
         try {
             // A suspended request leaves the connection's read interest off, so Grizzly would not see the client
             // close an idle stream; reading again lets it notice the end of input at once.
@@ -89,6 +113,10 @@ final class GrizzlyConnection extends JerseyConnection {
 
     @Override
     public void abort() {
-        connection.closeSilently();
+        if (multiplexed != null) {
+            multiplexed.terminate();
+        } else {
+            connection.closeSilently();
+        }
     }
 }

@@ -13,17 +13,23 @@ import org.glassfish.grizzly.http.server.Request;
 
 /**
  * Grizzly-specific help for one application, loaded only when Grizzly's HTTP server is on the classpath: makes
- * {@link GrizzlyConnection}s, and joins each Grizzly transport's graceful shutdown so that
+ * {@link GrizzlyConnection}s (over HTTP/2 with the request's stream, through {@link GrizzlyHttp2}, when
+ * {@code grizzly-http2} is on the class path), and joins each Grizzly transport's graceful shutdown so that
  * {@code HttpServer.shutdown(grace)} ends the open streams instead of waiting for them.
  */
 final class GrizzlySupport {
     private static final System.Logger LOG = System.getLogger(GrizzlySupport.class.getName());
 
+    private static final String HTTP2_STREAM = "org.glassfish.grizzly.http2.Http2Stream";
+
     private final SseRuntime runtime;
     private final Set<Transport> joinedTransports = ConcurrentHashMap.newKeySet();
+    /** Whether grizzly-http2 is on the class path, so that {@link GrizzlyHttp2} can load. */
+    private final boolean http2;
 
     GrizzlySupport(SseRuntime runtime) {
         this.runtime = runtime;
+        this.http2 = SseFeature.present(HTTP2_STREAM);
     }
 
     /**
@@ -44,7 +50,8 @@ final class GrizzlySupport {
         if (request == null) {
             return null;
         }
-        GrizzlyConnection connection = new GrizzlyConnection(out, response, request);
+        GrizzlyConnection connection = new GrizzlyConnection(out, response, request,
+                http2 ? GrizzlyHttp2.streamOf(request) : null);
         Transport transport = connection.grizzlyConnection().getTransport();
         if (joinedTransports.add(transport)) {
             transport.addShutdownListener(new GracefulShutdownListener() {

@@ -75,6 +75,8 @@ final class ServletConnection extends JerseyConnection implements AsyncListener,
         try {
             checkOpen();
             super.write(bytes, offset, length);
+        } catch (RuntimeException e) {
+            throw clientGone(e);
         } finally {
             lock.unlock();
         }
@@ -90,9 +92,19 @@ final class ServletConnection extends JerseyConnection implements AsyncListener,
                 return;
             }
             super.flush();
+        } catch (RuntimeException e) {
+            throw clientGone(e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A write that failed with an unchecked exception: the client is gone too. Tomcat reports a write to an HTTP/2
+     * stream the client reset as a {@code NullPointerException} from its {@code CoyoteOutputStream}.
+     */
+    private static IOException clientGone(RuntimeException e) {
+        return new IOException("the container failed a write: the client is gone", e);
     }
 
     private void checkOpen() throws IOException {

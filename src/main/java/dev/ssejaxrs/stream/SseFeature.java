@@ -48,7 +48,7 @@ public final class SseFeature implements Feature {
     }
 
     /** Whether a container's class is visible: its support classes are loaded only then. */
-    private static boolean present(String className) {
+    static boolean present(String className) {
         try {
             Class.forName(className, false, SseFeature.class.getClassLoader());
             return true;

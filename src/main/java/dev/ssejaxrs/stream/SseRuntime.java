@@ -49,7 +49,7 @@ public final class SseRuntime {
     public static final String WRITER_THREADS = "dev.ssejaxrs.writerThreads";
     /** At most this many threads read iterator sources at once; a stream that finds none free fails, saying so. */
     static final int READER_THREADS = 256;
-    /** How often the scheduler looks for streams whose client stopped reading. */
+    /** How often the scheduler looks for streams whose client stopped reading or reset its HTTP/2 stream. */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
     /** Time given, after the longest grace period, to write farewells before connections are dropped. */
     static final Duration FAREWELL_WRITE_LIMIT = Duration.ofSeconds(2);
@@ -211,6 +211,7 @@ public final class SseRuntime {
                 long now = System.nanoTime();
                 for (StreamPump pump : streams) {
                     pump.checkSendTimeout(now);
+                    pump.checkClientGone(); // an HTTP/2 stream reset alone (the connection stays open)
                 }
             }, tick, tick, TimeUnit.NANOSECONDS);
         }

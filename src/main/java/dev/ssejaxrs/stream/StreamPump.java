@@ -220,6 +220,17 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
     }
 
+    /**
+     * Ends the stream when its connection says the client is gone: over HTTP/2 a client may cancel one stream
+     * while the connection (and every write) goes on, which only this look shows. Called by the scheduler.
+     */
+    void checkClientGone() {
+        if (active && closeReason.get() == null && connection.isClientGone()) {
+            LOG.log(Level.DEBUG, "closing an event stream: its client is gone");
+            close(CloseReason.CLIENT_GONE, false);
+        }
+    }
+
     void checkSendTimeout(long now) {
         long since = waitingSince;
         if (since != 0 && sendTimeoutNanos > 0 && now - since > sendTimeoutNanos) {

@@ -12,14 +12,15 @@ import org.glassfish.jersey.server.ResourceConfig;
 
 public class Main {
     public static void main(String[] args) throws InterruptedException {
+        String port = System.getenv().getOrDefault("PORT", "8080");
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(
-                URI.create("http://127.0.0.1:8080/"), application(clock));
+                URI.create("http://127.0.0.1:" + port + "/"), application(clock));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {   // Ctrl-C: streams end with their farewell
             server.shutdownNow();
             clock.shutdownNow();
         }));
-        System.out.println("listening on http://127.0.0.1:8080/ (try curl -N http://127.0.0.1:8080/numbers)");
+        System.out.println("listening on http://127.0.0.1:" + port + "/");
         Thread.currentThread().join();
     }
 

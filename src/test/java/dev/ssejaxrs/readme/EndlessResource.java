@@ -24,7 +24,7 @@ import dev.ssejaxrs.stream.*;
 // README: begin endless
 @Path("/")
 public class EndlessResource {
-    private static final System.Logger log = System.getLogger("endless");
+    private static final System.Logger log = System.getLogger(EndlessResource.class.getName());
     private final ScheduledExecutorService clock;       // the application's scheduler (see the main class below)
 
     @Inject
@@ -47,7 +47,7 @@ public class EndlessResource {
                 .onClose(reason -> {                     // CLIENT_GONE, SEND_TIMEOUT, SHUTDOWN, ...
                     producer.cancel(false);              // the client is gone: stop producing
                     numbers.close();
-                    log.log(System.Logger.Level.INFO, "/endless ended (" + reason + ") after " + sent.get() + " events");
+                    log.log(System.Logger.Level.INFO, "/endless ended ({0}) after {1} events", reason, sent.get());
                 })
                 .build());
     }

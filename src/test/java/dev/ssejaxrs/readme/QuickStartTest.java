@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.event.LineSeparator;
+import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.test.TestServer;
 import dev.ssejaxrs.testing.EventStreamClient;
 import dev.ssejaxrs.testing.OpenEventStream;
@@ -100,8 +104,18 @@ class QuickStartTest {
     }
 
     @Test
-    void theJsonEventIsEncodedAndTheBuilderExamplesBuild() {
+    void theEventExamplesBuildAndEncodeAsTheirCommentsSay() {
         EventExamples.build();
+        assertEquals("id: 5\nevent: update\ndata: Update 5\ndata: Time: 12:00:05\nretry: 3000\n\n",
+                lf(SseEvent.builder().event("update").id("5").data("Update 5\nTime: 12:00:05")
+                        .retry(Duration.ofSeconds(3)).build()));
+        assertEquals("data: hello\n\n", lf(SseEvent.of("hello")));
+        assertEquals("data: {\"price\":42}\n\n", lf(SseEvent.json(Map.of("price", 42))));
+        assertEquals(": just a comment\n\n", lf(SseEvent.comment("just a comment")));
+    }
+
+    private static String lf(SseEvent event) {
+        return new String(event.encode(LineSeparator.LF), StandardCharsets.UTF_8);
     }
 
     @Test

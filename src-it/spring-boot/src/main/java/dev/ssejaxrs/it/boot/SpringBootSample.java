@@ -1,5 +1,6 @@
 package dev.ssejaxrs.it.boot;
 
+// README: begin SpringBootSample
 import org.glassfish.jersey.server.ResourceConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -23,3 +24,4 @@ public class SpringBootSample {
         SpringApplication.run(SpringBootSample.class, args);
     }
 }
+// README: end SpringBootSample

@@ -1,5 +1,6 @@
-package dev.ssejaxrs.testing;
+package dev.ssejaxrs.readme;
 
+// README: begin NumbersJerseyTest
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -11,9 +12,10 @@ import org.glassfish.jersey.test.JerseyTest;
 import org.glassfish.jersey.test.TestProperties;
 import org.junit.jupiter.api.Test;
 
-/** The README's JerseyTest example, word for word (keep them the same). */
-// README: begin JerseyTest example
-class ReadmeJerseyTestExampleTest extends JerseyTest {   // JUnit 5; jersey-test-framework-provider-grizzly2
+import dev.ssejaxrs.testing.EventStreamClient;
+import dev.ssejaxrs.testing.OpenEventStream;
+
+class NumbersJerseyTest extends JerseyTest {   // JUnit 5; jersey-test-framework-provider-grizzly2
 
     @Override
     protected Application configure() {
@@ -28,4 +30,4 @@ class ReadmeJerseyTestExampleTest extends JerseyTest {   // JUnit 5; jersey-test
         }
     }
 }
-// README: end JerseyTest example
+// README: end NumbersJerseyTest

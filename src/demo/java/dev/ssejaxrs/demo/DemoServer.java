@@ -12,7 +12,9 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 /**
  * The demo server: every endpoint of the demo contract on Grizzly at 127.0.0.1. Start it with {@code mvn -q -Pdemo}
  * (port from {@code --port N}, the {@code PORT} environment variable, or 8080). The todos live in an embedded
- * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}.
+ * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}. With
+ * {@code --redis redis://HOST:PORT} the registry keeps its events in Redis, so that several demo processes on one
+ * Redis serve the same topics, recipients, ids and replay.
  */
 public final class DemoServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
@@ -23,9 +25,14 @@ public final class DemoServer implements AutoCloseable {
     private final DemoApplication application;
     private final TodoDatabase database;
 
-    private DemoServer(int port, String postgresUrl) throws IOException {
+    private DemoServer(int port, String postgresUrl, String redisUri) throws IOException {
         database = openDatabase(postgresUrl);
-        application = new DemoApplication(database);
+        try {
+            application = new DemoApplication(database, redisUri);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         HttpServer created = null;
         try {
             // Jersey sets the application up while the embedded PostgreSQL starts; the port opens when both are ready
@@ -62,7 +69,18 @@ public final class DemoServer implements AutoCloseable {
 
     /** Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one). */
     public static DemoServer start(int port, String postgresUrl) throws IOException {
-        return new DemoServer(port, postgresUrl);
+        return start(port, postgresUrl, null);
+    }
+
+    /**
+     * Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one) and, unless
+     * {@code redisUri} is {@code null}, a registry on that Redis.
+     *
+     * @throws IllegalArgumentException when {@code redisUri} is not a {@code redis://} or {@code rediss://} URI
+     * @throws dev.ssejaxrs.redis.RedisUnavailableException when that Redis cannot be reached
+     */
+    public static DemoServer start(int port, String postgresUrl, String redisUri) throws IOException {
+        return new DemoServer(port, postgresUrl, redisUri);
     }
 
     private static TodoDatabase openDatabase(String postgresUrl) throws IOException {
@@ -94,7 +112,7 @@ public final class DemoServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         int port = port(args);
-        DemoServer demo = start(port, option(args, "--postgres"));
+        DemoServer demo = start(port, option(args, "--postgres"), option(args, "--redis"));
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         LOG.log(Level.INFO, "todos in PostgreSQL at {0}", demo.jdbcUrl());
         LOG.log(Level.INFO, "sse-jaxrs demo listening on http://127.0.0.1:{0,number,#}/ (started in {1,number,#} ms;"

@@ -81,6 +81,10 @@ class DemoRedisTest {
             String refused = post(a, "/topics/news", "during the outage", 503);
             assertTrue(refused.startsWith("{\"error\":\"cannot publish"), refused);
             post(b, "/emit", "{\"event_name\":\"x\",\"recipient_id\":\"r\"}", 503);
+            try (RawClient refusedStream = RawClient.get(b.port(), "/topics/news")) {
+                refusedStream.readToEnd(WAIT); // a subscription opened meanwhile ends (browsers retry)
+                assertTrue(refusedStream.endedCleanly(), refusedStream.head());
+            }
         } finally {
             redis.restart();
         }

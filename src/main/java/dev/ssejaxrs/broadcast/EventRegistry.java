@@ -45,6 +45,10 @@ import dev.ssejaxrs.stream.StreamOptions;
  * {@code Last-Event-ID}; memory stays bounded (idle addresses go, at most {@code maxAddresses} are kept, histories
  * expire on time). Each subscriber has its own bounded queue, so a slow one never delays the others; a published
  * event is encoded once and the same bytes go to every subscriber. Thread-safe.
+ *
+ * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
+ * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
+ * Redis stored the event (see the README's "Several nodes").
  */
 public final class EventRegistry implements AutoCloseable {
     /** How many addresses {@link #stats()} lists at most. */
@@ -206,7 +210,8 @@ public final class EventRegistry implements AutoCloseable {
         /**
          * Checks the addresses and the caller and returns the stream, for the resource method to return. The
          * subscriber joins its addresses (and its replay is computed) when the stream starts, before the response
-         * headers leave; from then on every event published to them is queued for it.
+         * headers leave (with Redis, the join completes after a few round trips, and the stream ends at once when
+         * Redis is away); from then on every event published to them is queued for it.
          *
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller

@@ -2,6 +2,8 @@ package dev.ssejaxrs.demo;
 
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.Consumes;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +23,7 @@ import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.redis.RedisUnavailableException;
 import dev.ssejaxrs.stream.EventStream;
 
 /**
@@ -66,7 +70,7 @@ public final class BroadcastResource {
         if (id != null) {
             event.id(Long.toString(int64("event_id", id)));
         }
-        registry.publish(recipient, event.build());
+        published(registry.publish(recipient, event.build()));
         return Response.accepted(JsonErrors.json(Map.of("status", "event queued"))).build();
     }
 
@@ -94,8 +98,7 @@ public final class BroadcastResource {
                 throw JsonErrors.badRequest(e.getMessage());
             }
         }
-        Delivery delivery = registry.publish(address("topic", Address.Kind.TOPIC, topic), event.build())
-                .toCompletableFuture().join();
+        Delivery delivery = published(registry.publish(address("topic", Address.Kind.TOPIC, topic), event.build()));
         return Response.status(201).entity(JsonErrors.json(Map.of("id", delivery.id()))).build();
     }
 
@@ -121,8 +124,23 @@ public final class BroadcastResource {
     @Path("bench/publish")
     @Consumes(MediaType.WILDCARD)
     public Response benchPublish(String body) {
-        registry.publish(Address.topic(BENCH_TOPIC), SseEvent.of(body == null ? "" : body));
+        published(registry.publish(Address.topic(BENCH_TOPIC), SseEvent.of(body == null ? "" : body)));
         return Response.noContent().build();
+    }
+
+    /**
+     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with the reason as JSON,
+     * for the client to try again (nothing was stored).
+     */
+    static Delivery published(CompletionStage<Delivery> publishing) {
+        try {
+            return publishing.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RedisUnavailableException unavailable) {
+                throw new WebApplicationException(unavailable.getMessage(), Response.status(503).build());
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** The address named by a parameter or field, checked against the registry's name rule (else 400). */

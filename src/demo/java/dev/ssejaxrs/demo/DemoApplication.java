@@ -26,8 +26,10 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     });
     private final Jobs jobs = new Jobs();
     private final PostgresChangeFeed todoFeed;
+    private final EventRegistry registry;
 
-    DemoApplication(TodoDatabase database) {
+    /** The application; its registry on the Redis at {@code redisUri}, or in memory when it is {@code null}. */
+    DemoApplication(TodoDatabase database, String redisUri) {
         register(StreamingResource.class);
         register(BroadcastResource.class);
         register(EventsResource.class);
@@ -51,8 +53,11 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
         // authenticated principal subscribe to its own recipient stream.
-        EventRegistry registry = new EventRegistry(
-                RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build());
+        RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone());
+        if (redisUri != null) {
+            options.redis(redisUri); // several demo processes on one Redis share topics, recipients and ids
+        }
+        registry = new EventRegistry(options.build());
         register(new BroadcastFeature(registry));
         // one LISTEN connection for every /todos/stream; starts and stops with the application
         todoFeed = PostgresChangeFeed.builder(registry, database::connect)
@@ -71,5 +76,6 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         todoFeed.close();
         jobs.close();
         clock.shutdownNow();
+        registry.close(); // with Redis: its connections and threads
     }
 }

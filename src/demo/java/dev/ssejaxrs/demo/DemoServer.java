@@ -15,7 +15,9 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
  * (port from {@code --port N}, the {@code PORT} environment variable, or 8080). Plain HTTP also speaks h2c;
  * {@code --tls} serves HTTPS with HTTP/2 (ALPN) and a self-signed certificate made at start, {@code --tls-keystore
  * FILE --tls-password P} with the given one (see {@link DemoTls}). The todos live in an embedded
- * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}.
+ * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}. With
+ * {@code --redis redis://HOST:PORT} the registry keeps its events in Redis, so that several demo processes on one
+ * Redis serve the same topics, recipients, ids and replay.
  */
 public final class DemoServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
@@ -27,10 +29,15 @@ public final class DemoServer implements AutoCloseable {
     private final TodoDatabase database;
     private final boolean secure;
 
-    private DemoServer(int port, String postgresUrl, DemoTls tls) throws IOException {
+    private DemoServer(int port, String postgresUrl, String redisUri, DemoTls tls) throws IOException {
         secure = tls != null;
         database = openDatabase(postgresUrl);
-        application = new DemoApplication(database);
+        try {
+            application = new DemoApplication(database, redisUri);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         HttpServer created = null;
         try {
             // Jersey sets the application up while the embedded PostgreSQL starts; the port opens when both are ready
@@ -69,12 +76,23 @@ public final class DemoServer implements AutoCloseable {
 
     /** Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one). */
     public static DemoServer start(int port, String postgresUrl) throws IOException {
-        return new DemoServer(port, postgresUrl, null);
+        return new DemoServer(port, postgresUrl, null, null);
     }
 
     /** Starts a demo server serving HTTPS (HTTP/2 over ALPN, and HTTP/1.1) with {@code tls}. */
     public static DemoServer start(int port, String postgresUrl, DemoTls tls) throws IOException {
-        return new DemoServer(port, postgresUrl, tls);
+        return new DemoServer(port, postgresUrl, null, tls);
+    }
+
+    /**
+     * Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one), unless
+     * {@code redisUri} is {@code null} a registry on that Redis, and unless {@code tls} is {@code null} HTTPS.
+     *
+     * @throws IllegalArgumentException when {@code redisUri} is not a {@code redis://} or {@code rediss://} URI
+     * @throws dev.ssejaxrs.redis.RedisUnavailableException when that Redis cannot be reached
+     */
+    public static DemoServer start(int port, String postgresUrl, String redisUri, DemoTls tls) throws IOException {
+        return new DemoServer(port, postgresUrl, redisUri, tls);
     }
 
     /** The server's base URL, ending in a slash. */
@@ -112,7 +130,7 @@ public final class DemoServer implements AutoCloseable {
         long started = System.nanoTime();
         int port = port(args);
         DemoTls tls = tls(args);
-        DemoServer demo = start(port, option(args, "--postgres"), tls);
+        DemoServer demo = start(port, option(args, "--postgres"), option(args, "--redis"), tls);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         LOG.log(Level.INFO, "todos in PostgreSQL at {0}", demo.jdbcUrl());
         LOG.log(Level.INFO, "sse-jaxrs demo listening on {0} ({1}; started in {2,number,#} ms; Ctrl+C stops it)",

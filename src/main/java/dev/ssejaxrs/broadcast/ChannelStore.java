@@ -1,14 +1,18 @@
 package dev.ssejaxrs.broadcast;
 
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import dev.ssejaxrs.event.SseEvent;
 
 /**
  * What keeps a registry's addresses: the back end behind {@link EventRegistry}. {@link MemoryChannelStore} keeps
- * them in this process; a distributed store (Redis Streams, whose ids have the same {@code <millis>-<sequence>}
- * form as {@link EventId}) keeps history and offline queues shared and subscribers local. Every implementation
- * passes the same behaviour tests ({@code ChannelStoreContract} in the tests).
+ * them in this process; {@link RedisChannelStore} keeps history and offline queues in Redis Streams (whose ids are
+ * {@link EventId}s), shared by every node, and subscribers local. Every implementation passes the same behaviour
+ * tests ({@code ChannelStoreContract} in the tests).
+ *
+ * <p>Both operations that may need a round trip are asynchronous: {@link #append} and {@link #join} return stages
+ * (the memory store's are complete at once; Redis' complete on its I/O threads).
  *
  * <p>Contract, for every implementation:
  * <ul>
@@ -22,6 +26,12 @@ import dev.ssejaxrs.event.SseEvent;
  *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
  *     events expire on time without traffic.</li>
  * </ul>
+ * Where the Redis store differs (by design; the contract tests say so where they skip a rule): it keeps in this
+ * process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the retained/queued counts of
+ * {@link #stats} concern the memory store only (Redis trims each stream by size and age on every publish, and an
+ * idle stream's key expires after the history age); an event's own id is replaced by the Redis id; and
+ * {@link Delivery#delivered()} is 0, because each node's reader, not the publisher, hands the event to the
+ * subscribers of that node.
  * Thread-safe.
  */
 interface ChannelStore extends AutoCloseable {
@@ -30,16 +40,23 @@ interface ChannelStore extends AutoCloseable {
 
     /**
      * Appends {@code event} to {@code address} (giving it the next id unless it has its own), to its history, to
-     * its offline queue when it is a recipient without subscribers, and offers it to the subscribers here.
+     * its offline queue when it is a recipient without subscribers, and offers it to the subscribers.
+     *
+     * @return completes with what it did once the event is stored; may fail (Redis: with
+     *     {@code RedisUnavailableException} at once while Redis is away)
+     * @throws IllegalStateException when the store is closed
      */
-    Delivery append(Address address, SseEvent event);
+    CompletionStage<Delivery> append(Address address, SseEvent event);
 
     /**
-     * Registers {@code queue} on its addresses here, first filling it with what to send before live events: the
-     * events after its {@code Last-Event-ID} (or, without one, a recipient's offline queue), in id order, filtered
-     * by the access policy.
+     * Registers {@code queue} on its addresses here, first filling it ({@link ConnectionQueue#fill}) with what to
+     * send before live events: the events after its {@code Last-Event-ID} (or, without one, a recipient's offline
+     * queue), in id order, filtered by the access policy. A {@link #leave} before the stage completes is allowed:
+     * the queue is then neither filled nor registered.
+     *
+     * @return completes once the queue is filled and registered; fails when the store cannot (closed, Redis away)
      */
-    void join(ConnectionQueue queue);
+    CompletionStage<Void> join(ConnectionQueue queue);
 
     /** Unregisters {@code queue}; again is harmless. An address left empty is removed. */
     void leave(ConnectionQueue queue);

@@ -4,6 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,7 +17,8 @@ import dev.ssejaxrs.event.SseEvent;
  * joins its addresses only when its stream subscribes (so a response that never streams never joins) and leaves
  * them when the stream cancels or ends.
  *
- * <p>Threads: the store {@link #offer}s events and {@link #fill}s the replay under its lock; the stream's
+ * <p>Threads: the store {@link #offer}s events and {@link #fill}s the replay under its lock (the Redis store
+ * completes its join, and offers live events, on its own threads); the stream's
  * {@link #request} and {@link #cancel} come from the stream's threads. The queue and flags are guarded by this
  * object's monitor; one drain at a time (the {@link #wip} counter) hands queued events to the stream, outside the
  * monitor.
@@ -31,6 +35,8 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
     private final SlowConsumerPolicy policy;
     private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
     private final AtomicInteger wip = new AtomicInteger();
+    /** Completes once the join completed and what it queued was offered to the stream (or the join failed). */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     /** The stream's subscriber, until it cancels (rule 3.13: then dropped). */
     private Flow.Subscriber<? super Object> stream;
     private boolean subscribed;
@@ -94,25 +100,48 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
             subscribed = true;
             stream = subscriber;
         }
-        wip.getAndIncrement(); // nothing reaches the stream before onSubscribe
+        wip.getAndIncrement(); // nothing reaches the stream before onSubscribe, nor before the join completes
+        CompletionStage<Void> joining;
         try {
-            store.join(this);
+            joining = store.join(this);
+        } catch (RuntimeException e) {
+            joining = CompletableFuture.failedFuture(e);
+        }
+        subscriber.onSubscribe(this);
+        // the memory store has joined already; Redis completes on its I/O thread after the replay is read
+        joining.whenComplete((done, failure) -> {
+            if (failure != null) {
+                refused(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+                return;
+            }
             synchronized (this) {
                 joined = true;
             }
-            subscriber.onSubscribe(this);
-        } catch (RuntimeException e) { // the store refused (closed): rule 1.9, onSubscribe before onError
-            synchronized (this) {
-                cancelled = true;
-                stream = null;
-                queue.clear();
-            }
-            store.leave(this);
-            subscriber.onSubscribe(this);
-            subscriber.onError(e);
-            return;
+            drainLoop(1);
+            started.complete(null);
+        });
+    }
+
+    /** Completes once the stream got what the join queued (as far as its demand went), or the join failed. */
+    CompletionStage<Void> started() {
+        return started;
+    }
+
+    /** The store refused the join (closed, Redis away): rule 1.9, after onSubscribe the error. */
+    private void refused(Throwable failure) {
+        Flow.Subscriber<? super Object> s;
+        synchronized (this) {
+            s = cancelled ? null : stream;
+            cancelled = true;
+            stream = null;
+            queue.clear();
         }
-        drainLoop(1);
+        store.leave(this);
+        if (s != null) {
+            s.onError(failure);
+        }
+        started.complete(null);
     }
 
     /** The first events, before any live one: called once by the store while it holds its lock. */

@@ -1,11 +1,13 @@
 package dev.ssejaxrs.broadcast;
 
 /**
- * What publishing one event did, once it was handed to every current subscriber's queue.
+ * What publishing one event did, once it was handed to every current subscriber's queue (with the registry on
+ * Redis: once Redis stored it; each node's reader then hands it to that node's subscribers, so {@code delivered}
+ * and {@code dropped} are 0 there).
  *
  * @param id the event's id (assigned by the registry unless the event had one)
  * @param delivered how many subscriber connections took it into their queue
- * @param queued 1 when it waits in an offline recipient's queue, else 0
+ * @param queued 1 when it waits in an offline recipient's queue (with Redis: offline on every node), else 0
  * @param dropped how many subscribers dropped an older event for it (slow-consumer policy), or refused it
  */
 public record Delivery(String id, int delivered, int queued, int dropped) {

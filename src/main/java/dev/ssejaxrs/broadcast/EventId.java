@@ -3,23 +3,29 @@ package dev.ssejaxrs.broadcast;
 /**
  * A registry event id, {@code <epoch-millis>-<sequence>} as Redis stream ids are written: time-ordered, unique
  * across restarts of the application, and comparable across addresses. Parsing, formatting and comparison of ids
- * live here and nowhere else.
+ * live here and nowhere else (the Redis back end, {@code dev.ssejaxrs.redis}, uses this class too: an event id
+ * there <em>is</em> the stream id).
+ *
+ * <pre>{@code
+ * EventId id = EventId.parse(lastEventId);   // null when it is not of the form
+ * }</pre>
  *
  * @param millis milliseconds since the epoch, not negative
  * @param sequence the event's number within that millisecond, not negative
  */
-record EventId(long millis, long sequence) implements Comparable<EventId> {
+public record EventId(long millis, long sequence) implements Comparable<EventId> {
     /** Longer {@code Last-Event-ID}s are treated as unknown and never echoed in full. */
     static final int MAX_LENGTH = 256;
 
-    EventId {
+    /** Checks the parts. */
+    public EventId {
         if (millis < 0 || sequence < 0) {
             throw new IllegalArgumentException("event id parts must not be negative: " + millis + "-" + sequence);
         }
     }
 
     /** The id written as {@code text}, or {@code null} when {@code text} is not of the form (or too long). */
-    static EventId parse(String text) {
+    public static EventId parse(String text) {
         if (text == null || text.length() > 41) { // two 20-digit numbers and a dash
             return null;
         }
@@ -52,7 +58,7 @@ record EventId(long millis, long sequence) implements Comparable<EventId> {
     }
 
     /** Whether this id is after {@code other}. */
-    boolean isAfter(EventId other) {
+    public boolean isAfter(EventId other) {
         return compareTo(other) > 0;
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,6 +45,10 @@ import dev.ssejaxrs.stream.StreamOptions;
  * {@code Last-Event-ID}; memory stays bounded (idle addresses go, at most {@code maxAddresses} are kept, histories
  * expire on time). Each subscriber has its own bounded queue, so a slow one never delays the others; a published
  * event is encoded once and the same bytes go to every subscriber. Thread-safe.
+ *
+ * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
+ * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
+ * Redis stored the event (see the README's "Several nodes").
  */
 public final class EventRegistry implements AutoCloseable {
     /** How many addresses {@link #stats()} lists at most. */
@@ -55,10 +58,16 @@ public final class EventRegistry implements AutoCloseable {
     final ChannelStore store;
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
 
-    /** A registry with {@code options}, kept in this process's memory. */
+    /**
+     * A registry with {@code options}: kept in this process's memory, or in Redis when the options
+     * {@linkplain RegistryOptions.Builder#redis name one}.
+     *
+     * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is configured but cannot be reached
+     */
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.store = new MemoryChannelStore(options);
+        // RedisChannelStore (and with it Lettuce) is loaded only when Redis is configured
+        this.store = options.redis == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
     }
 
     /** The options of this registry. */
@@ -70,13 +79,17 @@ public final class EventRegistry implements AutoCloseable {
      * Publishes {@code event} to {@code address}: into every current subscriber's queue, into the history and, for a
      * recipient with no open connection, into its offline queue.
      *
-     * @return completes once the event is in every current subscriber's queue, with the counts
+     * @return completes once the event is in every current subscriber's queue, with the counts; on Redis, once
+     *     Redis has stored it (then every node's reader hands it to that node's subscribers, and
+     *     {@link Delivery#delivered()} is 0), or fails at once with
+     *     {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away (nothing is buffered); Redis
+     *     completes the stage on its I/O thread: continue with non-blocking work only
      * @throws IllegalArgumentException when the address name is not one the options accept
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
         Objects.requireNonNull(event, "event");
-        return CompletableFuture.completedFuture(store.append(address, event));
+        return store.append(address, event);
     }
 
     /** Publishes to a topic. */
@@ -197,7 +210,8 @@ public final class EventRegistry implements AutoCloseable {
         /**
          * Checks the addresses and the caller and returns the stream, for the resource method to return. The
          * subscriber joins its addresses (and its replay is computed) when the stream starts, before the response
-         * headers leave; from then on every event published to them is queued for it.
+         * headers leave (with Redis, the join completes after a few round trips, and the stream ends at once when
+         * Redis is away); from then on every event published to them is queued for it.
          *
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -94,7 +96,11 @@ final class MemoryChannelStore implements ChannelStore {
     }
 
     @Override
-    public Delivery append(Address address, SseEvent event) {
+    public CompletionStage<Delivery> append(Address address, SseEvent event) {
+        return CompletableFuture.completedFuture(appendNow(address, event));
+    }
+
+    private Delivery appendNow(Address address, SseEvent event) {
         lock.lock();
         try {
             ensureOpen();
@@ -162,7 +168,12 @@ final class MemoryChannelStore implements ChannelStore {
     }
 
     @Override
-    public void join(ConnectionQueue queue) {
+    public CompletionStage<Void> join(ConnectionQueue queue) {
+        joinNow(queue);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void joinNow(ConnectionQueue queue) {
         lock.lock();
         try {
             ensureOpen();

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
+import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.stream.StreamOptions;
 
 /**
@@ -33,6 +34,8 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     expire)</td><td>runs the expiry of histories and offline queues</td></tr>
  * <tr><td>{@code streamOptions}</td><td>{@link StreamOptions#defaults()}</td><td>pings, send timeout, farewell of
  *     subscriber streams</td></tr>
+ * <tr><td>{@code redis}</td><td>none: this process's memory</td><td>keep events in Redis Streams, shared by
+ *     every node on that Redis (needs {@code io.lettuce:lettuce-core}; loaded only then)</td></tr>
  * </table>
  */
 public final class RegistryOptions {
@@ -49,6 +52,7 @@ public final class RegistryOptions {
     final List<String> roles;
     final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
+    final RedisOptions redis;
 
     private RegistryOptions(Builder b) {
         historySize = b.historySize;
@@ -63,6 +67,7 @@ public final class RegistryOptions {
         roles = b.roles;
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
+        redis = b.redis;
     }
 
     /** The defaults above. */
@@ -112,6 +117,7 @@ public final class RegistryOptions {
         private List<String> roles = List.of();
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
+        private RedisOptions redis;
 
         private Builder() {
         }
@@ -197,6 +203,26 @@ public final class RegistryOptions {
         public Builder streamOptions(StreamOptions options) {
             streamOptions = Objects.requireNonNull(options, "streamOptions");
             return this;
+        }
+
+        /**
+         * Keeps the registry's events in Redis Streams, so that every node on that Redis sees every event, and
+         * {@code Last-Event-ID} and offline queues work across nodes and restarts. The history and offline-queue
+         * sizes and ages of these options apply to the Redis streams (a history of at least 1: the stream also
+         * carries live events to the other nodes). Needs {@code io.lettuce:lettuce-core} on the class path.
+         *
+         * <pre>{@code
+         * RegistryOptions.builder().redis(RedisOptions.builder("redis://redis:6379").build()).build();
+         * }</pre>
+         */
+        public Builder redis(RedisOptions options) {
+            redis = Objects.requireNonNull(options, "redis");
+            return this;
+        }
+
+        /** Shorthand for {@code redis(RedisOptions.builder(uri).build())}. */
+        public Builder redis(String uri) {
+            return redis(RedisOptions.builder(uri).build());
         }
 
         /** The options. */

@@ -42,6 +42,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
 import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.EventId;
 import dev.ssejaxrs.event.SseEvent;
 
 /**
@@ -315,11 +316,11 @@ public final class RedisEventLog implements AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        StreamId upTo = upToId == null ? null : StreamId.parse(upToId);
+        EventId upTo = upToId == null ? null : EventId.parse(upToId);
         if (upToId != null && upTo == null) {
             throw new IllegalArgumentException("upToId must be a stream id: " + upToId);
         }
-        StreamId after = StreamId.parse(afterId);
+        EventId after = EventId.parse(afterId);
         List<String> args = List.of(after == null ? "" : after.toString(), Integer.toString(limit),
                 Long.toString(options.historyAge.toMillis()), upTo == null ? "+" : upTo.toString());
         return this.<List<Object>>run(replay, ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()),
@@ -343,7 +344,7 @@ public final class RedisEventLog implements AutoCloseable {
      */
     public CompletionStage<List<Entry>> takeQueued(String recipient, String upToId) {
         Objects.requireNonNull(recipient, "recipient");
-        StreamId upTo = StreamId.parse(upToId);
+        EventId upTo = EventId.parse(upToId);
         if (upTo == null) {
             throw new IllegalArgumentException("upToId must be a stream id: " + upToId);
         }
@@ -361,7 +362,7 @@ public final class RedisEventLog implements AutoCloseable {
      */
     public String follow(Address address, String notBefore) {
         Objects.requireNonNull(address, "address");
-        StreamId after = StreamId.parse(notBefore);
+        EventId after = EventId.parse(notBefore);
         if (after == null) {
             throw new IllegalArgumentException("notBefore must be a stream id: " + notBefore);
         }

@@ -77,6 +77,24 @@ public final class RedisOptions {
         return new Builder(uri);
     }
 
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder(uri);
+        b.keyPrefix = keyPrefix;
+        b.historySize = historySize;
+        b.historyAge = historyAge;
+        b.offlineQueueSize = offlineQueueSize;
+        b.offlineQueueAge = offlineQueueAge;
+        b.commandTimeout = commandTimeout;
+        b.connectTimeout = connectTimeout;
+        b.readerConnections = readerConnections;
+        b.readBlock = readBlock;
+        b.readBatch = readBatch;
+        b.presenceTtl = presenceTtl;
+        b.nodeId = nodeId;
+        return b;
+    }
+
     /** The Redis URI with any password replaced by {@code ***}: safe to log. */
     public String redactedUri() {
         return redact(uri);

@@ -17,6 +17,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.EventId;
 
 /**
  * One dedicated connection reading the streams of its share of the followed addresses with a blocking
@@ -48,7 +49,7 @@ final class StreamReader {
     /** Guards {@link #handedOver} and {@link #followVersion}: a follow and the choice of a batch exclude each other. */
     private final ReentrantLock lock = new ReentrantLock();
     /** The newest id of the batches chosen for the listener so far. */
-    private StreamId handedOver = new StreamId(0, 0);
+    private EventId handedOver = new EventId(0, 0);
     /** Counts follows, so that a batch notices those added after its read was issued. */
     private long followVersion;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -86,7 +87,7 @@ final class StreamReader {
      * newer of {@code notBefore} and the newest id handed over or about to be. Every entry after it reaches the
      * listener later, in id order with every other address of this reader; entries up to it come from a replay.
      */
-    String follow(Address address, StreamId notBefore) {
+    String follow(Address address, EventId notBefore) {
         boolean added;
         String position;
         lock.lock();
@@ -249,16 +250,16 @@ final class StreamReader {
             lastOfStream.put(m.getStream(), m.getId());
             entries.add(m);
         }
-        StreamId watermark = null;
+        EventId watermark = null;
         for (Map.Entry<String, Integer> e : perStream.entrySet()) {
             if (e.getValue() >= log.options.readBatch) {
-                StreamId last = StreamId.parse(lastOfStream.get(e.getKey()));
+                EventId last = EventId.parse(lastOfStream.get(e.getKey()));
                 watermark = watermark == null || last.compareTo(watermark) < 0 ? last : watermark;
             }
         }
         List<Sorted> sorted = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> m : entries) {
-            sorted.add(new Sorted(StreamId.parse(m.getId()), m));
+            sorted.add(new Sorted(EventId.parse(m.getId()), m));
         }
         sorted.sort((a, b) -> a.id.compareTo(b.id));
         List<Sorted> ready;
@@ -267,7 +268,7 @@ final class StreamReader {
             if (followVersion != version) {
                 for (Follow f : follows.values()) {
                     if (byKey.get(f.key) != f) { // followed after this read was issued: its entries are not here
-                        StreamId start = StreamId.parse(f.cursor);
+                        EventId start = EventId.parse(f.cursor);
                         watermark = watermark == null || start.compareTo(watermark) < 0 ? start : watermark;
                     }
                 }
@@ -296,7 +297,8 @@ final class StreamReader {
             String last = f.cursor;
             f.cursor = entry.id();
             try {
-                if (entry.previousId() != null && StreamId.compare(entry.previousId(), last) > 0) {
+                if (entry.previousId() != null
+                        && EventId.parse(entry.previousId()).isAfter(EventId.parse(last))) {
                     listener.onGap(f.address, last, entry);
                 }
                 listener.onEntry(f.address, entry);
@@ -306,6 +308,6 @@ final class StreamReader {
         }
     }
 
-    private record Sorted(StreamId id, StreamMessage<String, String> message) {
+    private record Sorted(EventId id, StreamMessage<String, String> message) {
     }
 }

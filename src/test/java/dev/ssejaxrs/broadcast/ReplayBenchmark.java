@@ -29,7 +29,7 @@ public final class ReplayBenchmark {
             Address topic = Address.topic("bench");
             List<String> ids = new ArrayList<>(HISTORY);
             for (int i = 0; i < HISTORY; i++) {
-                ids.add(store.append(topic, SseEvent.of("event " + i)).id());
+                ids.add(store.append(topic, SseEvent.of("event " + i)).toCompletableFuture().join().id());
             }
             System.out.printf("history of %,d events on one address%n", HISTORY);
             for (int from : new int[] {HISTORY - 10, HISTORY / 2, 10}) {

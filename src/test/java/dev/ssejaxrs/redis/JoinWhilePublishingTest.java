@@ -71,7 +71,7 @@ class JoinWhilePublishingTest {
             }
             publisher.join(Duration.ofSeconds(60).toMillis());
             for (Joiner joiner : joiners) {
-                TreeSet<String> expected = new TreeSet<>(StreamId::compare);
+                TreeSet<String> expected = new TreeSet<>(Ids::compare);
                 for (Address a : joiner.addresses) {
                     for (RedisEventLog.Entry e : join(log.replay(a, joiner.from, 100_000)).entries()) {
                         expected.add(e.id());
@@ -111,14 +111,14 @@ class JoinWhilePublishingTest {
                 String position = latest;
                 for (Address a : addresses) {
                     String p = log.follow(a, latest);
-                    position = StreamId.compare(p, position) > 0 ? p : position;
+                    position = Ids.compare(p, position) > 0 ? p : position;
                 }
                 joiner = new Joiner(addresses, lastId == null ? position : lastId, position);
                 joiners.add(joiner);
             } finally {
                 lock.unlock();
             }
-            TreeSet<String> replay = new TreeSet<>(StreamId::compare);
+            TreeSet<String> replay = new TreeSet<>(Ids::compare);
             if (lastId != null) {
                 for (Address a : addresses) {
                     join(log.replay(a, lastId, joiner.position, 100_000)).entries().forEach(e -> replay.add(e.id()));
@@ -149,7 +149,7 @@ class JoinWhilePublishingTest {
         }
 
         void live(String id) {
-            if (StreamId.compare(id, position) <= 0) {
+            if (Ids.compare(id, position) <= 0) {
                 return;
             }
             if (buffer != null) {

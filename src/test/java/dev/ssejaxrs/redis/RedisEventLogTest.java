@@ -54,7 +54,7 @@ class RedisEventLogTest {
             }
             for (int i = 1; i < ids.size(); i++) {
                 assertTrue(ids.get(i).matches("\\d+-\\d+"), ids.get(i));
-                assertTrue(StreamId.compare(ids.get(i - 1), ids.get(i)) < 0, ids.get(i - 1) + " < " + ids.get(i));
+                assertTrue(Ids.compare(ids.get(i - 1), ids.get(i)) < 0, ids.get(i - 1) + " < " + ids.get(i));
             }
             assertEquals(ids.get(8), redis.admin(c -> c.xrevrange("{" + log.options().keyPrefix() + "}:t:news",
                     io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1)).get(0).getId()),

@@ -94,7 +94,7 @@ class RedisFailoverTest {
             Set<String> all = new HashSet<>(handedOver);
             assertTrue(all.containsAll(accepted), "every accepted publish arrived");
             List<String> ordered = new ArrayList<>(handedOver);
-            ordered.sort(StreamId::compare);
+            ordered.sort(Ids::compare);
             assertEquals(ordered, handedOver, "in id order");
             assertEquals(0, seen.gaps.get());
         }

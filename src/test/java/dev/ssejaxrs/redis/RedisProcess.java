@@ -17,8 +17,8 @@ import redis.embedded.RedisServer;
  * an append-only file: {@link #stop()} is a SIGTERM, on which Redis writes it out, so a stop and a start keep every
  * entry Redis acknowledged.
  */
-final class RedisProcess implements AutoCloseable {
-    final int port;
+public final class RedisProcess implements AutoCloseable {
+    public final int port;
     private final Path dir;
     private final RedisServer server;
     private RedisClient adminClient;
@@ -44,15 +44,15 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    static RedisProcess start(String... settings) {
+    public static RedisProcess start(String... settings) {
         return new RedisProcess(settings);
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    void stop() {
+    public void stop() {
         try {
             server.stop();
         } catch (IOException e) {
@@ -60,7 +60,7 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    void restart() {
+    public void restart() {
         try {
             server.start();
         } catch (IOException e) {
@@ -80,7 +80,7 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** The names of the connections whose name starts with {@code prefix} ({@code CLIENT LIST}). */
-    List<String> connectionsNamed(String prefix) {
+    public List<String> connectionsNamed(String prefix) {
         String list = admin(c -> c.clientList());
         return list.lines().map(line -> {
             int at = line.indexOf(" name=");

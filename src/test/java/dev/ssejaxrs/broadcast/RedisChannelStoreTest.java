@@ -1,0 +1,39 @@
+package dev.ssejaxrs.broadcast;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.ssejaxrs.redis.RedisOptions;
+import dev.ssejaxrs.redis.RedisProcess;
+
+/**
+ * The store contract, for the Redis store, on a real redis-server (a free port for this class; each store under a
+ * key prefix of its own, so the tests never see each other's events).
+ */
+class RedisChannelStoreTest extends ChannelStoreContract {
+    private static RedisProcess redis;
+    private static final AtomicInteger STORES = new AtomicInteger();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    ChannelStore newStore(RegistryOptions.Builder options) {
+        return RedisChannelStore.open(options.redis(RedisOptions.builder(redis.uri())
+                .keyPrefix("contract" + STORES.incrementAndGet()).build()).build());
+    }
+
+    @Override
+    boolean distributed() {
+        return true;
+    }
+}

@@ -67,8 +67,9 @@ class RedisOptionsTest {
                     RedisOptions.builder("redis://:wrong@127.0.0.1:" + redis.port).build(),
                     new RedisEventLogTest.Collector()));
             assertTrue(e.getMessage().contains("redis://:***@127.0.0.1:" + redis.port), e.getMessage());
-            assertTrue(e.getMessage().contains("WRONGPASS") || e.getMessage().contains("invalid password"),
-                    e.getMessage());
+            // Redis answers WRONGPASS; now and then Lettuce sees the connection close first and says so instead
+            assertTrue(e.getMessage().contains("WRONGPASS") || e.getMessage().contains("invalid password")
+                    || e.getMessage().contains("closed"), e.getMessage());
             assertFalse(e.getMessage().contains("wrong@"), e.getMessage());
         }
     }

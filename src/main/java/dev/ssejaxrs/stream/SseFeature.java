@@ -40,6 +40,7 @@ public final class SseFeature implements Feature {
         context.register(new SseEventWriter());
         context.register(new EventStreamResponseFilter(injectionManager, grizzly));
         context.register(new ShutdownListener(runtime));
+        context.register(new ApplicationJson(runtime));
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {

@@ -2,6 +2,8 @@ package dev.ssejaxrs.stream;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +62,10 @@ public final class SseRuntime {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
     private final LongAdder eventsWritten = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final Map<CloseReason, LongAdder> ended = new EnumMap<>(CloseReason.class);
+    /** Set once the application has started (by {@link ApplicationJson}): its own providers write JSON data. */
+    private volatile ItemEncoder encoder = ItemEncoder.DEFAULT;
     private final AtomicInteger scheduledPings = new AtomicInteger();
     private final Object closedMonitor = new Object();
     private final ThreadPoolExecutor writers;
@@ -76,6 +82,9 @@ public final class SseRuntime {
     }
 
     private SseRuntime(int size, int readerThreads) {
+        for (CloseReason reason : CloseReason.values()) {
+            ended.put(reason, new LongAdder());
+        }
         writers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads("writer"));
         writers.allowCoreThreadTimeOut(true);
@@ -122,8 +131,37 @@ public final class SseRuntime {
         return eventsWritten.sum();
     }
 
-    void written(int events) {
+    /** How many bytes (events, pings and farewells) this application's streams have written and flushed. */
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+
+    /**
+     * How many of this application's streams have ended for {@code reason} since it started ({@link CloseReason
+     * #SEND_TIMEOUT}: the client stopped reading). Streams that never opened (a {@code HEAD} request, say) are not
+     * counted.
+     */
+    public long streamsEnded(CloseReason reason) {
+        return ended.get(java.util.Objects.requireNonNull(reason, "reason")).sum();
+    }
+
+    void written(int events, int bytes) {
         eventsWritten.add(events);
+        bytesWritten.add(bytes);
+    }
+
+    void ended(CloseReason reason) {
+        if (reason != null) {
+            ended.get(reason).increment();
+        }
+    }
+
+    ItemEncoder encoder() {
+        return encoder;
+    }
+
+    void encoder(ItemEncoder applicationEncoder) {
+        encoder = applicationEncoder;
     }
 
     /** Whether the application has begun to shut down. */

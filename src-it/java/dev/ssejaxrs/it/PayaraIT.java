@@ -98,6 +98,14 @@ class PayaraIT extends ServletContainerContract {
     }
 
     @Test
+    void withManagedExecutorsOff_theLibrarysOwnThreadsHaveNoJndi() {
+        try (RawClient context = get("/cdi-unmanaged/context")) {
+            String body = context.readToEnd(WAIT);
+            assertEquals(3, body.split("jndi=failed", -1).length - 1, RawClient.show(body));
+        }
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void stop_endsOpenStreamsWithTheirFarewell_andExitsPromptly() throws Exception {
         try (RawClient auto = openEndless("auto"); RawClient explicit = openEndless("explicit")) {

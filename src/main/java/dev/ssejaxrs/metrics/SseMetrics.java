@@ -139,7 +139,8 @@ public final class SseMetrics implements MeterBinder {
         StatsSnapshot stats = new StatsSnapshot(registry);
         made.add(gauge(meters, "sse.registry.subscribers", registry, r -> stats.get().subscribers(), tags,
                 "open subscriber connections"));
-        made.add(gauge(meters, "sse.registry.addresses", registry, r -> stats.get().addresses(), tags, "addresses kept"));
+        made.add(gauge(meters, "sse.registry.addresses", registry, r -> stats.get().addresses(), tags,
+                "addresses kept"));
         made.add(gauge(meters, "sse.registry.queued", registry, r -> stats.get().queued(), tags,
                 "events waiting for offline recipients"));
         made.add(gauge(meters, "sse.registry.retained", registry, r -> stats.get().retained(), tags,

@@ -69,7 +69,7 @@ public final class EventStream {
         return ofReactive(publisher, StreamOptions.defaults());
     }
 
-    /** A stream of the items of a Reactive Streams {@code publisher} (see {@link #ofReactive(org.reactivestreams.Publisher)}). */
+    /** A stream of the items of a Reactive Streams {@code publisher}, with {@code options}. */
     public static EventStream ofReactive(org.reactivestreams.Publisher<?> publisher, StreamOptions options) {
         Objects.requireNonNull(publisher, "publisher");
         return of(ReactiveStreams.toFlow(publisher), options);

@@ -42,7 +42,9 @@ import jakarta.ws.rs.core.Configuration;
  * and never wait for a slow client on Grizzly and on servlet containers (they resume when the connection is
  * writable again), so idle streams hold no thread. Iterator sources run on a separate pool of at most
  * {@value #READER_THREADS} threads that exist only while such a source is being read. No thread is started until
- * the first stream opens. All methods are thread-safe.
+ * the first stream opens. On a Jakarta EE server the server's default managed executors replace these pools (so
+ * callbacks and sources run with the application's CDI and JNDI context), and an application may lend its own
+ * ({@link #EXECUTOR}, {@link #SCHEDULER}); lent executors are never shut down here. All methods are thread-safe.
  */
 public final class SseRuntime {
     private static final System.Logger LOG = System.getLogger(SseRuntime.class.getName());

@@ -159,7 +159,8 @@ class StreamSetupTest {
         await().atMost(WAIT).until(() -> server.runtime().activeStreams() == 0);
         assertEquals(0, server.runtime().scheduledPings(), "ping tasks left");
         // the scheduler holds nothing but the send-timeout watchdog
-        await().atMost(WAIT).until(() -> ((java.util.concurrent.ScheduledThreadPoolExecutor) server.runtime().scheduler()).getQueue().size() <= 1);
+        await().atMost(WAIT).until(() -> ((java.util.concurrent.ScheduledThreadPoolExecutor) server.runtime().scheduler())
+                .getQueue().size() <= 1);
         assertEquals(0, publisher.live.get(), "subscriptions left");
     }
 

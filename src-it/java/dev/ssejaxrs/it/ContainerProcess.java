@@ -54,6 +54,16 @@ final class ContainerProcess implements AutoCloseable {
         return Path.of(value);
     }
 
+    /** A required system property naming a directory the build made; fails with a hint when it is missing. */
+    static Path builtDirectory(String property) {
+        String value = System.getProperty(property);
+        if (value == null || !Files.isDirectory(Path.of(value))) {
+            throw new IllegalStateException("missing " + property + " (" + value
+                    + "): run the container tests through `mvn verify`, which builds it");
+        }
+        return Path.of(value);
+    }
+
     /**
      * Starts {@code command}; with {@code readLines} its standard output is kept for {@link #awaitLine}, else it
      * goes to the log with its standard error.

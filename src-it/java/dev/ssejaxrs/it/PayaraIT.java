@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample WAR without Jersey or JSON-B jars on Payara Micro 6 (Jakarta EE 10, its own Jersey), started as a JVM
- * of its own once for all tests of this class: Payara's Jersey must auto-discover sse-jaxrs from WEB-INF/lib.
+ * The sample WAR without Jersey or JSON-B jars on Payara Micro (6: Jakarta EE 10 with Jersey 3.1; 7 under
+ * {@code -Pee11}: Jakarta EE 11 with Jersey 4), started as a JVM of its own once for all tests of this class:
+ * Payara's Jersey must auto-discover sse-jaxrs from WEB-INF/lib. Payara Micro 7 runs on the newer JDK that
+ * {@link Jdks} finds.
  */
 class PayaraIT extends ServletContainerContract {
     private static final String CONTEXT = "/sse-sample";
@@ -37,9 +39,11 @@ class PayaraIT extends ServletContainerContract {
         port = ContainerProcess.freePort();
         Path root = Path.of("target", "payara-it");
         Files.createDirectories(root);
-        payara = ContainerProcess.start(List.of(ContainerProcess.java(), "-Xmx512m", "-jar", micro.toString(),
+        String java = Jdks.javaAtLeast(Integer.getInteger("it.payaraJava", 17));
+        // one runtime directory per Payara version: Payara Micro reuses the runtime it unpacked there
+        payara = ContainerProcess.start(List.of(java, "-Xmx512m", "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome", "--port", Integer.toString(port),
-                "--rootdir", root.resolve("root").toString(), "--deploy", war.toString()),
+                "--rootdir", root.resolve("root-" + micro.getFileName()).toString(), "--deploy", war.toString()),
                 root.resolve("payara.log"), false);
         // Payara Micro answers while it deploys, then reloads the web module: wait for its own word first
         payara.awaitLogLine(Pattern.compile("Payara Micro .* ready in"), STARTUP);

@@ -116,6 +116,21 @@ abstract class ServletContainerContract {
         await().atMost(WAIT).until(() -> activeStreams("auto") == 0 && closed("auto", "COMPLETED") > completedBefore);
     }
 
+    /**
+     * A returned stream that ends at once may end before Jersey has suspended the request: the response must end all
+     * the same, every time, not when the container's async timeout strikes.
+     */
+    @Test
+    void shortStreams_alwaysEnd() {
+        for (int i = 0; i < 25; i++) {
+            try (RawClient client = get("/auto/numbers?count=3&firstDelayMs=0&delayMs=0")) {
+                assertEquals(200, client.status(), client.head());
+                assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n", client.readToEnd(WAIT), "round " + i);
+                assertTrue(client.endedCleanly(), "round " + i + ": the response ended with its terminating chunk");
+            }
+        }
+    }
+
     @Test
     void sinkRoute_sendsHeadersAtOnce_andStreamsIncrementally() {
         try (RawClient client = get("/auto/sink-numbers?count=3&firstDelayMs=2000&delayMs=300")) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample WAR (with Jersey's servlet container inside) on a real Tomcat 10.1, embedded and started by
- * {@link TomcatLauncher} in a JVM of its own: once for all tests of this class.
+ * The sample WAR (with Jersey's servlet container inside) on a real Tomcat (10.1; 11 under {@code -Pee11}), embedded
+ * and started by {@link TomcatLauncher} in a JVM of its own: once for all tests of this class.
  */
 class TomcatIT extends ServletContainerContract {
     private static final String CONTEXT = "/sse-sample";

@@ -16,9 +16,9 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
- * An embedded Tomcat 10.1 that deploys one WAR, run by {@link TomcatIT} as a JVM of its own (so the WAR's Jersey is
- * the only one there). Arguments: port, WAR file, context path, base directory. It prints {@code ready} once the
- * WAR is deployed, then obeys lines on standard input:
+ * An embedded Tomcat (10.1, or 11 under {@code -Pee11}) that deploys one WAR, run by {@link TomcatIT} as a JVM of
+ * its own (so the WAR's Jersey is the only one there). Arguments: port, WAR file, context path, base directory. It
+ * prints {@code ready} once the WAR is deployed, then obeys lines on standard input:
  * <ul>
  * <li>{@code undeploy}: removes the web application and answers
  *     {@code undeployed millis=<how long it took> sseThreads=<sse-jaxrs threads still alive after up to 5 s>};</li>

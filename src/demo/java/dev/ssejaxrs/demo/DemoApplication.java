@@ -3,7 +3,7 @@ package dev.ssejaxrs.demo;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
 
 import dev.ssejaxrs.broadcast.AccessPolicy;

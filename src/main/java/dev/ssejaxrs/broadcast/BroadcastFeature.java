@@ -5,7 +5,7 @@ import java.util.Objects;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
-import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
@@ -49,6 +49,7 @@ public final class BroadcastFeature implements Feature {
     public boolean configure(FeatureContext context) {
         EventRegistry cdiBean = ownRegistry && defaultOptions ? CdiRegistry.lookup() : null; // shared with CDI beans
         EventRegistry served = cdiBean != null ? cdiBean : registry;
+        // HK2's public binder, which Jersey 3.1 and 4.0 both take from a feature
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {

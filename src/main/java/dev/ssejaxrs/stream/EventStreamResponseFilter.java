@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.sse.SseEventSink;
 
-import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.server.CloseableService;
 
 /**
@@ -35,13 +34,13 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
     static final String CONTENT_TYPE = "text/event-stream;charset=UTF-8";
     private static final System.Logger LOG = System.getLogger(EventStreamResponseFilter.class.getName());
 
-    /** The application's injection manager, for the request's {@link CloseableService}; may be {@code null}. */
-    private final InjectionManager injectionManager;
+    /** Jersey's request-scoped instances, for the request's {@link CloseableService}. */
+    private final JerseyInternals jersey;
     /** Grizzly's help, when Grizzly is on the class path. */
     private final GrizzlySupport grizzly;
 
-    EventStreamResponseFilter(InjectionManager injectionManager, GrizzlySupport grizzly) {
-        this.injectionManager = injectionManager;
+    EventStreamResponseFilter(JerseyInternals jersey, GrizzlySupport grizzly) {
+        this.jersey = jersey;
         this.grizzly = grizzly;
     }
 
@@ -77,8 +76,8 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             }
         }
         if (stream != null) {
-            if (grizzly != null && injectionManager != null) {
-                grizzly.beforeCommit(injectionManager);
+            if (grizzly != null) {
+                grizzly.beforeCommit(jersey);
             }
             response.setStatus(stream.options().status());
             stream.options().headers().forEach(headers::putSingle);
@@ -94,18 +93,11 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
 
     /** Lets the stream open only after Jersey has finished with the request (see {@link StreamStart}). */
     private void untilRequestEnds(StreamStart start) {
-        if (injectionManager == null) {
-            return;
-        }
-        CloseableService requestEnd;
-        try {
-            requestEnd = injectionManager.getInstance(CloseableService.class);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "no CloseableService: the stream opens when its head is written", e);
-            return;
-        }
+        CloseableService requestEnd = jersey.requestInstance(CloseableService.class);
         if (requestEnd != null) {
             start.untilRequestEnds(requestEnd);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "no CloseableService: the stream opens when its head is written");
         }
     }
 

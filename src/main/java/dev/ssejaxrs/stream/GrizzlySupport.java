@@ -10,7 +10,6 @@ import org.glassfish.grizzly.ShutdownContext;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.Request;
-import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
  * Grizzly-specific help for one application, loaded only when Grizzly's HTTP server is on the classpath: makes
@@ -27,29 +26,21 @@ final class GrizzlySupport {
         this.runtime = runtime;
     }
 
-    private static Request request(InjectionManager injectionManager) {
-        try {
-            return injectionManager.getInstance(Request.class);
-        } catch (RuntimeException notGrizzly) {
-            return null;
-        }
-    }
-
     /**
      * Before Jersey commits an event-stream response to an HTTP/1.0 request: answer in HTTP/1.0, whose body ends
      * when the connection closes. An HTTP/1.0 client does not know chunked framing (RFC 9112, section 6.1), but
      * Grizzly marks every HTTP/1.1 response of unknown length chunked, whatever the request's version.
      */
-    void beforeCommit(InjectionManager injectionManager) {
-        Request request = request(injectionManager);
+    void beforeCommit(JerseyInternals jersey) {
+        Request request = jersey.requestInstance(Request.class);
         if (request != null && request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
             request.getResponse().getResponse().setProtocol(Protocol.HTTP_1_0);
         }
     }
 
     /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
-    StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
-        Request request = request(injectionManager);
+    StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
+        Request request = jersey.requestInstance(Request.class);
         if (request == null) {
             return null;
         }

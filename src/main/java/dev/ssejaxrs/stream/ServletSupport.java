@@ -9,8 +9,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.glassfish.jersey.internal.inject.InjectionManager;
-
 /**
  * Servlet-specific help, loaded only when the Servlet API is on the class path: makes a {@link ServletConnection}
  * for a request that Jersey's servlet container serves.
@@ -29,20 +27,15 @@ final class ServletSupport {
      * cycle that Jersey would start right after (Jersey then finds it started and uses it), so that the connection's
      * listener is registered before the container could end the request.
      */
-    static StreamConnection connect(InjectionManager injectionManager, OutputStream out, AutoCloseable response) {
-        HttpServletRequest request;
-        try {
-            request = injectionManager.getInstance(HttpServletRequest.class);
-        } catch (RuntimeException notServlet) {
-            LOG.log(Level.DEBUG, "not a servlet request", notServlet);
-            return null;
-        }
+    static StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
+        HttpServletRequest request = jersey.requestInstance(HttpServletRequest.class);
         if (request == null) {
             return null;
         }
         ServletOutputStream servletOut = null;
         try {
-            servletOut = injectionManager.getInstance(HttpServletResponse.class).getOutputStream();
+            HttpServletResponse servletResponse = jersey.requestInstance(HttpServletResponse.class);
+            servletOut = servletResponse == null ? null : servletResponse.getOutputStream();
         } catch (RuntimeException | IOException e) {
             LOG.log(Level.DEBUG, "no servlet output stream: writes may wait for the client", e);
         }
@@ -50,6 +43,10 @@ final class ServletSupport {
         try {
             AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
             async.addListener(connection);
+            // Jersey suspends the request only after the stream has started, and completes only a request it has
+            // suspended: a stream that ends in between (a short one, on a busy machine) would leave the response
+            // open. Suspending now does what Jersey does then, and makes Jersey's own call a no-op.
+            jersey.suspendResponse();
         } catch (IllegalStateException notAsync) {
             // The container ends the response when the request's service() returns: writing after that would land
             // in a recycled response, so the stream ends at its first write instead.

@@ -1,20 +1,17 @@
 package dev.ssejaxrs.stream;
 
-import java.lang.System.Logger.Level;
-
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
-import org.glassfish.jersey.InjectionManagerProvider;
-import org.glassfish.jersey.internal.inject.AbstractBinder;
-import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 /**
  * Registers sse-jaxrs in a Jersey application: the writers for {@link EventStream}s and
  * {@link dev.ssejaxrs.event.SseEvent}s, the response filter that sets event-stream headers, a per-application
- * {@link SseRuntime} (injectable with {@code @Context SseRuntime}) and its shutdown when the application stops.
+ * {@link SseRuntime} (injectable with {@code @Context SseRuntime}) and its shutdown when the application stops or the
+ * JVM is asked to stop.
  *
  * <p>Adding the jar is enough: Jersey's auto-discovery registers this feature. With auto-discovery disabled
  * ({@code jersey.config.disableAutoDiscovery}), register it yourself:
@@ -23,7 +20,6 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
  * }</pre>
  */
 public final class SseFeature implements Feature {
-    private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
     private static final String GRIZZLY_REQUEST = "org.glassfish.grizzly.http.server.Request";
     private static final String SERVLET_ASYNC_LISTENER = "jakarta.servlet.AsyncListener";
 
@@ -33,14 +29,16 @@ public final class SseFeature implements Feature {
             return false;
         }
         SseRuntime runtime = SseRuntime.of(context.getConfiguration());
-        InjectionManager injectionManager = injectionManager(context);
+        JerseyInternals jersey = JerseyInternals.of(context);
         GrizzlySupport grizzly = present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime) : null;
         boolean servlet = present(SERVLET_ASYNC_LISTENER);
-        context.register(new StreamStartWriter(runtime, injectionManager, grizzly, servlet));
+        context.register(new StreamStartWriter(runtime, jersey, grizzly, servlet));
         context.register(new SseEventWriter());
-        context.register(new EventStreamResponseFilter(injectionManager, grizzly));
+        context.register(new EventStreamResponseFilter(jersey, grizzly));
         context.register(new ShutdownListener(runtime));
         context.register(new ApplicationJson(runtime));
+        // HK2's public binder: Jersey 3.1 and 4.0 both take it from a feature (Jersey 4 has no binder of its own
+        // outside jersey-hk2; see JerseyInternals)
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -48,15 +46,6 @@ public final class SseFeature implements Feature {
             }
         });
         return true;
-    }
-
-    private static InjectionManager injectionManager(FeatureContext context) {
-        try {
-            return InjectionManagerProvider.getInjectionManager(context);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "no injection manager: container-specific connections are off", e);
-            return null;
-        }
     }
 
     /** Whether a container's class is visible: its support classes are loaded only then. */
@@ -69,16 +58,31 @@ public final class SseFeature implements Feature {
         }
     }
 
-    /** Shuts the application's streams down when its container stops. */
+    /**
+     * Shuts the application's streams down when its container stops, or when the JVM is asked to stop (SIGTERM),
+     * whichever comes first: a container's graceful shutdown (Spring Boot's, say) waits for open requests, and an
+     * event stream ends only when told to. The JVM shutdown hook exists from the container's start to its stop, so
+     * an undeployed application leaves nothing behind. Whoever comes second waits for the first to finish
+     * ({@link SseRuntime#shutdown()}), so a container never closes connections before the farewells are written.
+     */
     private static final class ShutdownListener implements ContainerLifecycleListener {
+        private static final System.Logger LOG = System.getLogger(SseFeature.class.getName());
+
         private final SseRuntime runtime;
+        private final Thread hook;
 
         ShutdownListener(SseRuntime runtime) {
             this.runtime = runtime;
+            this.hook = new Thread(runtime::shutdown, "sse-jaxrs-shutdown-hook");
         }
 
         @Override
         public void onStartup(Container container) {
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException | SecurityException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no JVM shutdown hook for the event streams", e);
+            }
         }
 
         @Override
@@ -87,6 +91,11 @@ public final class SseFeature implements Feature {
 
         @Override
         public void onShutdown(Container container) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | SecurityException jvmStopping) {
+                // the hook runs or has run: shutdown() waits for it
+            }
             runtime.shutdown();
         }
     }

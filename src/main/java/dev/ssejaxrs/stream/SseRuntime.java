@@ -81,6 +81,9 @@ public final class SseRuntime {
     private final Set<StreamPump> streams = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** Completes when {@link #shutdown()} has finished; the thread that runs it, while it does. */
+    private final CompletableFuture<Void> shutdownDone = new CompletableFuture<>();
+    private volatile Thread shutdownThread;
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
     private final LongAdder eventsWritten = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
@@ -325,12 +328,26 @@ public final class SseRuntime {
     /**
      * Shuts every stream down and stops the threads: sets the shutdown signal, lets each stream's publisher go on
      * for its grace period, writes the farewell events and ends the streams, then drops what is still open.
-     * Blocks at most the longest grace period plus {@link #FAREWELL_WRITE_LIMIT}; calling it again is harmless.
+     * Blocks at most the longest grace period plus {@link #FAREWELL_WRITE_LIMIT}; calling it again is harmless, and a
+     * second caller (the container's stop while the JVM's shutdown hook is at work, say) returns only when the first
+     * has finished, so that no container closes connections before the farewells are written.
      */
     void shutdown() {
         if (!shuttingDown.compareAndSet(false, true)) {
+            if (Thread.currentThread() != shutdownThread) {
+                shutdownDone.join();
+            }
             return;
         }
+        shutdownThread = Thread.currentThread();
+        try {
+            shutdownStreamsAndThreads();
+        } finally {
+            shutdownDone.complete(null);
+        }
+    }
+
+    private void shutdownStreamsAndThreads() {
         shutdownSignal.complete(null);
         Duration longestGrace = Duration.ZERO;
         for (StreamPump pump : streams) {

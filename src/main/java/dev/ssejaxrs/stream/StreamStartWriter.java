@@ -10,8 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
 
-import org.glassfish.jersey.internal.inject.InjectionManager;
-
 import dev.ssejaxrs.event.LineSeparator;
 
 /**
@@ -21,20 +19,22 @@ import dev.ssejaxrs.event.LineSeparator;
  * commits the response.
  */
 final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
-    /** On the sink route Jersey appends a line feed to the chunk: with it, this makes an empty comment line. */
+    /**
+     * On the sink route Jersey appends a line feed to the chunk: with it, this makes an empty comment line (an
+     * internal behaviour, see {@link JerseyInternals}).
+     */
     private static final byte[] COMMENT_BEFORE_LF = ":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COMMENT_BEFORE_CRLF = ":\r".getBytes(StandardCharsets.US_ASCII);
 
     private final SseRuntime runtime;
-    private final InjectionManager injectionManager;
+    private final JerseyInternals jersey;
     private final GrizzlySupport grizzly;
     /** Whether the Servlet API is visible, so that {@link ServletSupport} can load. */
     private final boolean servlet;
 
-    StreamStartWriter(SseRuntime runtime, InjectionManager injectionManager, GrizzlySupport grizzly,
-            boolean servlet) {
+    StreamStartWriter(SseRuntime runtime, JerseyInternals jersey, GrizzlySupport grizzly, boolean servlet) {
         this.runtime = runtime;
-        this.injectionManager = injectionManager;
+        this.jersey = jersey;
         this.grizzly = grizzly;
         this.servlet = servlet;
     }
@@ -52,11 +52,11 @@ final class StreamStartWriter implements MessageBodyWriter<StreamStart> {
             return;
         }
         StreamConnection connection = null;
-        if (grizzly != null && injectionManager != null) {
-            connection = grizzly.connect(injectionManager, out, start.output);
+        if (grizzly != null) {
+            connection = grizzly.connect(jersey, out, start.output);
         }
-        if (connection == null && servlet && injectionManager != null) {
-            connection = ServletSupport.connect(injectionManager, out, start.output);
+        if (connection == null && servlet) {
+            connection = ServletSupport.connect(jersey, out, start.output);
         }
         if (connection == null) {
             connection = new JerseyConnection(out, start.output);

@@ -61,7 +61,9 @@ class SlowConsumerTest {
                 other.readUntil("data: marker\r\n", WAIT);
             }
             long markerMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(markerMillis < 2000, "marker took " + markerMillis + " ms");
+            // generous for a loaded 2-core machine; a head-of-line block would last until the frozen client's
+            // send timeout, per event
+            assertTrue(markerMillis < 5000, "marker took " + markerMillis + " ms");
             // the frozen one was ended by the policy (or its send timeout), and unregistered
             await().atMost(WAIT).untilAsserted(() -> assertEquals(99, registry.stats(address).subscribers(),
                     registry.stats(address) + " active streams " + server.runtime().activeStreams()));

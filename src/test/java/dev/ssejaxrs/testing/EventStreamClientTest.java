@@ -34,7 +34,7 @@ class EventStreamClientTest {
 
     @AfterEach
     void closeLeftoverSinks() {
-        streams.opened.forEach(o -> o.sink().close());
+        streams.opened.forEach(TestStreams.Opened::close);
         streams.opened.clear();
     }
 
@@ -119,7 +119,7 @@ class EventStreamClientTest {
         try (OpenEventStream stream = server.openStream("hand-over")) {
             TestStreams.Opened opened = streams.nextOpened();
             opened.send("only");
-            opened.sink().close();
+            opened.close();
             assertEquals("only", stream.next(WAIT).data());
 
             long start = System.nanoTime();

@@ -30,7 +30,7 @@ class ReadmeTestingExampleTest {
     public static class PriceResource {
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
-        public void prices(@Context SseEventSink sink, @Context Sse sse) {
+        public void prices(@Context SseEventSink sink, @Context Sse sse) throws IOException {
             try (sink) {
                 sink.send(sse.newEventBuilder().id("1").name("price").data("42").build());
                 sink.send(sse.newEventBuilder().comment("ping").build());

@@ -54,7 +54,7 @@ class TwoServersTest {
         @GET
         @Path("stream")
         @Produces(MediaType.SERVER_SENT_EVENTS)
-        public void stream(@Context SseEventSink sink, @Context Sse sse) {
+        public void stream(@Context SseEventSink sink, @Context Sse sse) throws java.io.IOException {
             try (sink) {
                 sink.send(sse.newEvent(name));
             }

@@ -1,0 +1,105 @@
+package dev.ssejaxrs.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import redis.embedded.RedisServer;
+
+/**
+ * A real redis-server (the binary embedded-redis ships) on a free port, with its data in a directory of its own and
+ * an append-only file: {@link #stop()} is a SIGTERM, on which Redis writes it out, so a stop and a start keep every
+ * entry Redis acknowledged.
+ */
+final class RedisProcess implements AutoCloseable {
+    final int port;
+    private final Path dir;
+    private final RedisServer server;
+    private RedisClient adminClient;
+
+    private RedisProcess(String... settings) {
+        try {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            dir = Files.createTempDirectory("sse-redis-");
+            var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                    .setting("dir " + dir)
+                    .setting("appendonly yes")
+                    .setting("appendfsync everysec")
+                    .setting("save \"\"");
+            for (String s : settings) {
+                builder.setting(s);
+            }
+            server = builder.build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RedisProcess start(String... settings) {
+        return new RedisProcess(settings);
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    void stop() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void restart() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code commands} on a fresh admin connection (not one of the log's). */
+    synchronized <T> T admin(
+            java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> commands) {
+        if (adminClient == null) {
+            adminClient = RedisClient.create(uri());
+        }
+        try (StatefulRedisConnection<String, String> c = adminClient.connect()) {
+            return commands.apply(c.sync());
+        }
+    }
+
+    /** The names of the connections whose name starts with {@code prefix} ({@code CLIENT LIST}). */
+    List<String> connectionsNamed(String prefix) {
+        String list = admin(c -> c.clientList());
+        return list.lines().map(line -> {
+            int at = line.indexOf(" name=");
+            return at < 0 ? "" : line.substring(at + 6, line.indexOf(' ', at + 6));
+        }).filter(name -> name.startsWith(prefix)).sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (adminClient != null) {
+                adminClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+            }
+        }
+        stop();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package dev.ssejaxrs.stream;
 
 import java.lang.System.Logger.Level;
 import java.util.ServiceLoader;
+import java.util.function.BooleanSupplier;
 
 import jakarta.json.bind.spi.JsonbProvider;
 import jakarta.ws.rs.core.Context;
@@ -21,11 +22,18 @@ final class ApplicationJson implements ContainerLifecycleListener {
     private static final String YASSON = "org.eclipse.yasson.JsonBindingProvider";
 
     private final SseRuntime runtime;
+    private final BooleanSupplier jsonbPresent;
     @Context
     private Providers providers;
 
     ApplicationJson(SseRuntime runtime) {
+        this(runtime, ApplicationJson::jsonbImplementationPresent);
+    }
+
+    /** With another test of whether a JSON-B implementation is present (tests have Yasson). */
+    ApplicationJson(SseRuntime runtime, BooleanSupplier jsonbPresent) {
         this.runtime = runtime;
+        this.jsonbPresent = jsonbPresent;
     }
 
     @Override
@@ -34,9 +42,14 @@ final class ApplicationJson implements ContainerLifecycleListener {
             LOG.log(Level.DEBUG, "no JAX-RS Providers injected: objects sent as data use the library's JSON-B");
             return;
         }
-        ItemEncoder encoder = new ItemEncoder(providers);
+        started(providers);
+    }
+
+    /** Uses the application's {@code providers} from now on, and warns if nothing can write JSON data. */
+    void started(Providers applicationProviders) {
+        ItemEncoder encoder = new ItemEncoder(applicationProviders);
         runtime.encoder(encoder);
-        if (!encoder.applicationWritesJson() && !jsonbImplementationPresent()) {
+        if (!encoder.applicationWritesJson() && !jsonbPresent.getAsBoolean()) {
             LOG.log(Level.WARNING, "sse-jaxrs: no JSON provider for objects sent as event data: the application has "
                     + "no MessageBodyWriter for application/json and there is no JSON-B implementation; add one, for "
                     + "example org.glassfish.jersey.media:jersey-media-json-jackson, "

@@ -481,8 +481,8 @@ final class StreamPump implements Flow.Subscriber<Object> {
             pending.clear();
             stopPings();
             connection.end();
-            runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
             runtime.ended(closeReason.get());
+            runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
             notifyClosed(closeReason.get());
         }
     }

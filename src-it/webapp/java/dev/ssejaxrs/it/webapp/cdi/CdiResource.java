@@ -72,7 +72,7 @@ public class CdiResource {
         return CDI.current().select(TickService.class).get();
     }
 
-    /** {@code cdi=tick-service jndi=ok}, or what failed. */
+    /** {@code cdi=tick-service jndi=ok thread=server}, or what failed, and whose thread this is. */
     static String contextCheck() {
         String cdi;
         try {
@@ -86,6 +86,8 @@ public class CdiResource {
         } catch (NamingException | RuntimeException e) {
             jndi = "failed (" + e.getClass().getSimpleName() + ")";
         }
-        return "cdi=" + cdi + " jndi=" + jndi;
+        // the library names its own threads sse-jaxrs-...; a server's managed threads have the server's names
+        String thread = Thread.currentThread().getName().startsWith("sse-jaxrs-") ? "library" : "server";
+        return "cdi=" + cdi + " jndi=" + jndi + " thread=" + thread;
     }
 }

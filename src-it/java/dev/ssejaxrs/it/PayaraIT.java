@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -73,6 +75,39 @@ class PayaraIT extends ServletContainerContract {
                     .collect(Collectors.toList());
             assertEquals(1, libs.size(), libs.toString());
             assertTrue(libs.get(0).matches("WEB-INF/lib/sse-jaxrs-[^/]+\\.jar"), libs.toString());
+        }
+    }
+
+    @Test
+    void cdiBean_publishesOnAManagedTimer_toAStreamOfTheSameWar() {
+        try (RawClient ticks = get("/cdi/ticks")) {
+            assertEquals(200, ticks.status(), ticks.head());
+            String body = ticks.readUntil("\r\n\r\n", 2, WAIT);
+            assertTrue(Pattern.compile("(id: [^\r]+\r\ndata: tick \\d+\r\n\r\n){2}").matcher(body).matches(),
+                    RawClient.show(body));
+        }
+    }
+
+    @Test
+    void iteratorSource_andOnClose_runWithCdiAndJndi() {
+        String found = "cdi=tick-service jndi=ok thread=server";
+        try (RawClient context = get("/cdi/context")) {
+            assertEquals(("data: iterator: " + found + "\r\n\r\n").repeat(3), context.readToEnd(WAIT));
+        }
+        Awaitility.await().atMost(WAIT).until(() -> {
+            try (RawClient check = get("/cdi/close-check")) {
+                return check.readToEnd(WAIT);
+            }
+        }, Matchers.equalTo("onClose COMPLETED: " + found));
+    }
+
+    @Test
+    void withManagedExecutorsOff_sourcesRunOnTheLibrarysOwnThreads() {
+        // Payara's invocation context is inherited by threads a request thread creates, so JNDI works there too; the
+        // thread names tell the executors apart
+        try (RawClient context = get("/cdi-unmanaged/context")) {
+            String body = context.readToEnd(WAIT);
+            assertEquals(3, body.split("thread=library", -1).length - 1, RawClient.show(body));
         }
     }
 

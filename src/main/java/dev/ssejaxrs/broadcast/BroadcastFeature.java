@@ -21,10 +21,13 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 public final class BroadcastFeature implements Feature {
     private final EventRegistry registry;
     private final boolean ownRegistry;
+    /** Made by auto-discovery or by class: under CDI, it serves the deployment's registry bean. */
+    private boolean defaultOptions;
 
     /** The feature with default options. */
     public BroadcastFeature() {
         this(RegistryOptions.defaults());
+        defaultOptions = true;
     }
 
     /** The feature with {@code options}. */
@@ -44,14 +47,16 @@ public final class BroadcastFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
+        EventRegistry cdiBean = ownRegistry && defaultOptions ? CdiRegistry.lookup() : null; // shared with CDI beans
+        EventRegistry served = cdiBean != null ? cdiBean : registry;
         // HK2's public binder, which Jersey 3.1 and 4.0 both take from a feature
         context.register(new AbstractBinder() {
             @Override
             protected void configure() {
-                bind(registry).to(EventRegistry.class);
+                bind(served).to(EventRegistry.class);
             }
         });
-        if (ownRegistry) {
+        if (ownRegistry && cdiBean == null) {
             context.register(new CloseOnShutdown(registry));
         }
         return true;

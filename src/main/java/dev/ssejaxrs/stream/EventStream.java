@@ -15,7 +15,9 @@ import jakarta.ws.rs.sse.SseEventSink;
  * {@link SseEventSink}.
  *
  * <p>Items may be {@link dev.ssejaxrs.event.SseEvent}s, {@code String}s (sent as data), {@code byte[]} (pre-encoded
- * bytes written as they are) or any other object (sent as JSON data through JSON-B).
+ * bytes written as they are), standard {@link jakarta.ws.rs.sse.OutboundSseEvent}s (written as the events they
+ * describe) or any other object (sent as JSON data, written by the application's own JSON provider: see the
+ * README, "JSON data").
  *
  * <pre>{@code
  * @GET @Path("/numbers") @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -54,6 +56,23 @@ public final class EventStream {
     public static EventStream of(Flow.Publisher<?> publisher, StreamOptions options) {
         Objects.requireNonNull(publisher, "publisher");
         return new EventStream(executor -> publisher, options);
+    }
+
+    /**
+     * A stream of the items of a Reactive Streams {@code publisher}: Reactor's {@code Flux}, RxJava's
+     * {@code Flowable}, Akka's, ... (Mutiny's {@code Multi} is a {@link Flow.Publisher} already: use {@link #of}).
+     * Demand and cancellation reach it as they reach a {@code Flow.Publisher}. Needs
+     * {@code org.reactivestreams:reactive-streams} on the class path (those libraries bring it); it is a method of
+     * its own, not an overload of {@code of}, so that applications without that jar compile.
+     */
+    public static EventStream ofReactive(org.reactivestreams.Publisher<?> publisher) {
+        return ofReactive(publisher, StreamOptions.defaults());
+    }
+
+    /** A stream of the items of a Reactive Streams {@code publisher}, with {@code options}. */
+    public static EventStream ofReactive(org.reactivestreams.Publisher<?> publisher, StreamOptions options) {
+        Objects.requireNonNull(publisher, "publisher");
+        return of(ReactiveStreams.toFlow(publisher), options);
     }
 
     /** A stream of the items of {@code iterator}, read on a worker thread (it may block). */

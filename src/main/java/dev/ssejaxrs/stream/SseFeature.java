@@ -36,6 +36,7 @@ public final class SseFeature implements Feature {
         context.register(new SseEventWriter());
         context.register(new EventStreamResponseFilter(jersey, grizzly));
         context.register(new ShutdownListener(runtime));
+        context.register(new ApplicationJson(runtime));
         // HK2's public binder: Jersey 3.1 and 4.0 both take it from a feature (Jersey 4 has no binder of its own
         // outside jersey-hk2; see JerseyInternals)
         context.register(new AbstractBinder() {

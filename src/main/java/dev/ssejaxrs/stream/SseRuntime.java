@@ -2,14 +2,18 @@ package dev.ssejaxrs.stream;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -38,7 +42,9 @@ import jakarta.ws.rs.core.Configuration;
  * and never wait for a slow client on Grizzly and on servlet containers (they resume when the connection is
  * writable again), so idle streams hold no thread. Iterator sources run on a separate pool of at most
  * {@value #READER_THREADS} threads that exist only while such a source is being read. No thread is started until
- * the first stream opens. All methods are thread-safe.
+ * the first stream opens. On a Jakarta EE server the server's default managed executors replace these pools (so
+ * callbacks and sources run with the application's CDI and JNDI context), and an application may lend its own
+ * ({@link #EXECUTOR}, {@link #SCHEDULER}); lent executors are never shut down here. All methods are thread-safe.
  */
 public final class SseRuntime {
     private static final System.Logger LOG = System.getLogger(SseRuntime.class.getName());
@@ -47,6 +53,23 @@ public final class SseRuntime {
      * {@code max(2, cores)}). Writes never wait for a client, so a few threads serve many streams.
      */
     public static final String WRITER_THREADS = "dev.ssejaxrs.writerThreads";
+    /**
+     * The application property that lends the runtime an {@link Executor} (an {@code ExecutorService}, a managed
+     * one) for writes, iterator sources and close callbacks, instead of its own threads. It is never shut down here.
+     */
+    public static final String EXECUTOR = "dev.ssejaxrs.executor";
+    /**
+     * The application property that lends a {@link ScheduledExecutorService} for pings, send timeouts and grace
+     * periods, instead of the runtime's own scheduler thread. It is never shut down here.
+     */
+    public static final String SCHEDULER = "dev.ssejaxrs.scheduler";
+    /**
+     * The application property that says whether, on a Jakarta EE server, the runtime uses the server's default
+     * managed executors ({@code java:comp/DefaultManagedExecutorService} and
+     * {@code java:comp/DefaultManagedScheduledExecutorService}) where no executor is lent: {@code true} (default) or
+     * {@code false}.
+     */
+    public static final String MANAGED_EXECUTORS = "dev.ssejaxrs.managedExecutors";
     /** At most this many threads read iterator sources at once; a stream that finds none free fails, saying so. */
     static final int READER_THREADS = 256;
     /** How often the scheduler looks for streams whose client stopped reading or reset its HTTP/2 stream. */
@@ -63,53 +86,110 @@ public final class SseRuntime {
     private volatile Thread shutdownThread;
     private final AtomicBoolean watchdogStarted = new AtomicBoolean();
     private final LongAdder eventsWritten = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final Map<CloseReason, LongAdder> ended = new EnumMap<>(CloseReason.class);
+    /** Set once the application has started (by {@link ApplicationJson}): its own providers write JSON data. */
+    private volatile ItemEncoder encoder = ItemEncoder.DEFAULT;
     private final AtomicInteger scheduledPings = new AtomicInteger();
     private final Object closedMonitor = new Object();
-    private final ThreadPoolExecutor writers;
-    private final ThreadPoolExecutor blockingReaders;
-    private final ScheduledThreadPoolExecutor scheduler;
+    /** The library's own pools, or {@code null} where the application lent executors. */
+    private final ThreadPoolExecutor ownWriters;
+    private final ThreadPoolExecutor ownReaders;
+    private final ScheduledThreadPoolExecutor ownScheduler;
+    /** The lent executor (writes and iterator reads), or {@code null}. */
+    private final ContainerExecutors.Borrowed borrowed;
+    private final Executor writers;
+    private final Executor blockingReaders;
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> watchdog;
 
     SseRuntime() {
-        this(Math.max(2, Runtime.getRuntime().availableProcessors()), READER_THREADS);
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), READER_THREADS, null, null);
     }
 
     /** With at most {@code readerThreads} threads reading iterator sources at once. */
     SseRuntime(int readerThreads) {
-        this(Math.max(2, Runtime.getRuntime().availableProcessors()), readerThreads);
+        this(Math.max(2, Runtime.getRuntime().availableProcessors()), readerThreads, null, null);
     }
 
-    private SseRuntime(int size, int readerThreads) {
-        writers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threads("writer"));
-        writers.allowCoreThreadTimeOut(true);
-        blockingReaders = new ThreadPoolExecutor(0, readerThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads("source"), (task, pool) -> {
-                    throw new RejectedExecutionException("all " + readerThreads + " threads that read iterator "
-                            + "sources are busy: a stream whose iterator blocks holds one while it waits; stream "
-                            + "such a source as a Flow.Publisher instead");
-                });
-        scheduler = new ScheduledThreadPoolExecutor(1, threads("scheduler"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
-        scheduler.allowCoreThreadTimeOut(true);
+    /**
+     * With {@code size} writer threads, or, when {@code lentExecutor} is given, that executor for writes and
+     * iterator reads; with the library's scheduler unless {@code lentScheduler} is given.
+     */
+    private SseRuntime(int size, int readerThreads, Executor lentExecutor, ScheduledExecutorService lentScheduler) {
+        for (CloseReason reason : CloseReason.values()) {
+            ended.put(reason, new LongAdder());
+        }
+        if (lentExecutor == null) {
+            borrowed = null;
+            ownWriters = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    threads("writer"));
+            ownWriters.allowCoreThreadTimeOut(true);
+            ownReaders = new ThreadPoolExecutor(0, readerThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    threads("source"), (task, pool) -> {
+                        throw new RejectedExecutionException("all " + readerThreads + " threads that read iterator "
+                                + "sources are busy: a stream whose iterator blocks holds one while it waits; stream "
+                                + "such a source as a Flow.Publisher instead");
+                    });
+            writers = ownWriters;
+            blockingReaders = ownReaders;
+        } else {
+            borrowed = new ContainerExecutors.Borrowed(lentExecutor);
+            ownWriters = null;
+            ownReaders = null;
+            writers = borrowed;
+            blockingReaders = borrowed;
+        }
+        if (lentScheduler == null) {
+            ownScheduler = new ScheduledThreadPoolExecutor(1, threads("scheduler"));
+            ownScheduler.setRemoveOnCancelPolicy(true);
+            ownScheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
+            ownScheduler.allowCoreThreadTimeOut(true);
+            scheduler = ownScheduler;
+        } else {
+            ownScheduler = null;
+            scheduler = lentScheduler;
+        }
     }
 
     /** The runtime of an application with {@code configuration} (see {@link #WRITER_THREADS}). */
     static SseRuntime of(Configuration configuration) {
         Object value = configuration.getProperty(WRITER_THREADS);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        if (value != null) {
+            try {
+                threads = Integer.parseInt(value.toString().trim());
+            } catch (NumberFormatException e) {
+                threads = 0;
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException(WRITER_THREADS + " must be a positive number of threads: "
+                        + value);
+            }
+        }
+        Executor executor = lent(configuration, EXECUTOR, Executor.class);
+        ScheduledExecutorService scheduler = lent(configuration, SCHEDULER, ScheduledExecutorService.class);
+        Object managed = configuration.getProperty(MANAGED_EXECUTORS);
+        if (managed != null && !"true".equals(managed.toString()) && !"false".equals(managed.toString())) {
+            throw new IllegalArgumentException(MANAGED_EXECUTORS + " must be true or false: " + managed);
+        }
+        if (!"false".equals(String.valueOf(managed))) {
+            executor = executor != null ? executor : ContainerExecutors.executor();
+            scheduler = scheduler != null ? scheduler : ContainerExecutors.scheduler();
+        }
+        return new SseRuntime(threads, READER_THREADS, executor, scheduler);
+    }
+
+    private static <T> T lent(Configuration configuration, String property, Class<T> type) {
+        Object value = configuration.getProperty(property);
         if (value == null) {
-            return new SseRuntime();
+            return null;
         }
-        int threads;
-        try {
-            threads = Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            threads = 0;
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException(property + " must be a " + type.getName() + ": "
+                    + value.getClass().getName());
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException(WRITER_THREADS + " must be a positive number of threads: " + value);
-        }
-        return new SseRuntime(threads, READER_THREADS);
+        return type.cast(value);
     }
 
     /** How many event streams of this application are open now. */
@@ -125,8 +205,37 @@ public final class SseRuntime {
         return eventsWritten.sum();
     }
 
-    void written(int events) {
+    /** How many bytes (events, pings and farewells) this application's streams have written and flushed. */
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+
+    /**
+     * How many of this application's streams have ended for {@code reason} since it started ({@link CloseReason
+     * #SEND_TIMEOUT}: the client stopped reading). Streams that never opened (a {@code HEAD} request, say) are not
+     * counted.
+     */
+    public long streamsEnded(CloseReason reason) {
+        return ended.get(java.util.Objects.requireNonNull(reason, "reason")).sum();
+    }
+
+    void written(int events, int bytes) {
         eventsWritten.add(events);
+        bytesWritten.add(bytes);
+    }
+
+    void ended(CloseReason reason) {
+        if (reason != null) {
+            ended.get(reason).increment();
+        }
+    }
+
+    ItemEncoder encoder() {
+        return encoder;
+    }
+
+    void encoder(ItemEncoder applicationEncoder) {
+        encoder = applicationEncoder;
     }
 
     /** Whether the application has begun to shut down. */
@@ -192,22 +301,22 @@ public final class SseRuntime {
         }
     }
 
-    ExecutorService writers() {
+    Executor writers() {
         return writers;
     }
 
-    ExecutorService blockingReaders() {
+    Executor blockingReaders() {
         return blockingReaders;
     }
 
-    ScheduledThreadPoolExecutor scheduler() {
+    ScheduledExecutorService scheduler() {
         return scheduler;
     }
 
     private void startWatchdog() {
         if (watchdogStarted.compareAndSet(false, true)) {
             long tick = WATCHDOG_TICK.toNanos();
-            scheduler.scheduleWithFixedDelay(() -> {
+            watchdog = scheduler.scheduleWithFixedDelay(() -> {
                 long now = System.nanoTime();
                 for (StreamPump pump : streams) {
                     pump.checkSendTimeout(now);
@@ -264,15 +373,26 @@ public final class SseRuntime {
             LOG.log(Level.DEBUG, "dropping a stream that did not end in time on shutdown");
             pump.close(CloseReason.SHUTDOWN, true);
         }
-        scheduler.shutdownNow();
-        writers.shutdown();
-        blockingReaders.shutdownNow();
-        try {
-            writers.awaitTermination(FAREWELL_WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ScheduledFuture<?> watch = watchdog;
+        if (watch != null) {
+            watch.cancel(false);
         }
-        writers.shutdownNow();
+        if (borrowed != null) {
+            borrowed.stop(); // lent executors are the application's (or the server's): never shut down here
+        }
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
+        if (ownWriters != null) {
+            ownWriters.shutdown();
+            ownReaders.shutdownNow();
+            try {
+                ownWriters.awaitTermination(FAREWELL_WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ownWriters.shutdownNow();
+        }
     }
 
     private ThreadFactory threads(String role) {

@@ -357,7 +357,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
             if (batch.size() > 0) {
                 connection.write(batch.array(), 0, batch.size());
                 connection.flush();
-                runtime.written(itemsInBatch);
+                runtime.written(itemsInBatch, batch.size());
             }
             waitingSince = 0;
             requestMore(itemsInBatch); // only now: the items are written, not just queued
@@ -417,7 +417,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
         } else if (item instanceof byte[] raw) {
             batch.write(raw, 0, raw.length);
         } else {
-            SseEvent.json(item).writeTo(batch, separator);
+            runtime.encoder().toEvent(item).writeTo(batch, separator); // JSON, or a standard OutboundSseEvent
         }
     }
 
@@ -492,6 +492,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
             pending.clear();
             stopPings();
             connection.end();
+            runtime.ended(closeReason.get());
             runtime.closed(this); // after the end: shutdown waits for it while Jersey's request scope is alive
             notifyClosed(closeReason.get());
         }

@@ -90,6 +90,11 @@ public final class TestServer implements AutoCloseable {
         return container.getApplicationHandler().getInjectionManager().getInstance(SseRuntime.class);
     }
 
+    /** What the application injects for {@code type} (its {@code EventRegistry}, say). */
+    public <T> T injected(Class<T> type) {
+        return container.getApplicationHandler().getInjectionManager().getInstance(type);
+    }
+
     public RawClient get(String pathAndQuery, String... headerLines) {
         return RawClient.get(port, pathAndQuery, headerLines);
     }

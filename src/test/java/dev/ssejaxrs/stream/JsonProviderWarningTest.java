@@ -1,0 +1,86 @@
+package dev.ssejaxrs.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import jakarta.ws.rs.ext.Providers;
+
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.test.TestServer;
+
+/**
+ * At startup, one warning that names the fix when nothing could write objects sent as data as JSON; none when the
+ * application has a JSON writer (Jackson here) or a JSON-B implementation is present.
+ */
+class JsonProviderWarningTest {
+
+    private static List<String> warnings(Runnable action) {
+        List<String> warnings = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()
+                        && record.getLoggerName().equals(ApplicationJson.class.getName())) {
+                    synchronized (warnings) {
+                        warnings.add(record.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(ApplicationJson.class.getName());
+        logger.addHandler(capture);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
+    }
+
+    /** The warnings of a check of {@code app}'s providers, while it runs. */
+    private static List<String> check(ResourceConfig app, boolean jsonbPresent) {
+        try (TestServer server = TestServer.start(app)) {
+            Providers providers = server.injected(Providers.class);
+            return warnings(() -> new ApplicationJson(new SseRuntime(), () -> jsonbPresent).started(providers));
+        }
+    }
+
+    private static ResourceConfig withoutJackson() {
+        return new ResourceConfig(SseFeature.class).property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+    }
+
+    @Test
+    void noJsonWriterAndNoJsonb_warnsOnce_namingTheFix() {
+        List<String> logged = check(withoutJackson(), false);
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).contains("jersey-media-json-jackson") && logged.get(0).contains("yasson"),
+                logged.get(0));
+    }
+
+    @Test
+    void jsonWriterOfTheApplication_orAJsonbImplementation_warnNothing() {
+        assertEquals(List.of(), check(new ResourceConfig(), false)); // Jackson comes in through auto-discovery
+        assertEquals(List.of(), check(withoutJackson(), true));
+        assertTrue(ApplicationJson.jsonbImplementationPresent(), "Yasson is on the test class path");
+    }
+}

@@ -63,7 +63,7 @@ class Http2BrowserIT {
      */
     private static void openSources(String path) throws Exception {
         browser.evaluate("(() => { window.sources = []; window.opened = []; window.first = []; window.got = [];"
-                + " const t0 = performance.now();"
+                + " const t0 = performance.now(); window.t0 = t0;"
                 + " for (let i = 0; i < " + SOURCES + "; i++) {"
                 + "   const es = new EventSource('" + path + "'); window.sources.push(es);"
                 + "   es.onopen = () => { if (opened[i] === undefined) opened[i] = Math.round(performance.now() - t0); };"
@@ -77,15 +77,30 @@ class Http2BrowserIT {
         return (String) browser.evaluate("(() => { sources.forEach(es => es.close()); return 'closed'; })()");
     }
 
-    private static String firstEvents(String base) throws Exception {
+    /**
+     * Over HTTP/2 waits until every source had its first event; over HTTP/1.1 ({@code all} false) only 2.5 s: the
+     * held-back sources start when earlier streams end, racing the browser's reconnects of those, so some may not
+     * have started by then (they count as late, {@code null}).
+     */
+    private static String firstEvents(String base, boolean all) throws Exception {
         browser.navigate(base + "stats");
         browser.awaitTrue("document.readyState === 'complete' && location.href.startsWith('" + base + "')", WAIT,
                 "location.href");
         openSources("/numbers?from=1&to=2&delayMs=3000");
-        browser.awaitTrue("first.filter(t => t !== undefined).length === " + SOURCES, WAIT, "JSON.stringify(first)");
-        String first = (String) browser.evaluate("JSON.stringify(first)");
+        browser.awaitTrue(all ? "first.filter(t => t !== undefined).length === " + SOURCES
+                : "first.filter(t => t !== undefined).length >= 6 && performance.now() - window.t0 > 2500", WAIT,
+                "JSON.stringify(first)");
+        String first = (String) browser.evaluate("JSON.stringify(Array.from({length: " + SOURCES
+                + "}, (_, i) => first[i] === undefined ? null : first[i]))");
         closeSources();
         return first;
+    }
+
+    /** How many sources of a JSON array of first-event times came after {@code limitMs}, or never ({@code null}). */
+    private static long late(String firstEvents, long limitMs) {
+        return List.of(firstEvents.replaceAll("[\\[\\]]", "").split(",")).stream()
+                .mapToLong(ms -> ms.equals("null") ? Long.MAX_VALUE : Long.parseLong(ms)).filter(ms -> ms > limitMs)
+                .count();
     }
 
     @Test
@@ -117,14 +132,12 @@ class Http2BrowserIT {
         closeSources();
 
         // time to the first event per source: HTTP/2 (all at once) against HTTP/1.1 (6 connections per host)
-        String overHttp2 = firstEvents(base);
-        String overHttp11 = firstEvents(plainDemo.url());
+        String overHttp2 = firstEvents(base, true);
+        String overHttp11 = firstEvents(plainDemo.url(), false);
         LOG.log(System.Logger.Level.INFO, "12 EventSources, ms from creation to open: {0} (h2); to first event: "
                 + "{1} (h2), {2} (HTTP/1.1)", opened, overHttp2, overHttp11);
-        long lateOnHttp2 = List.of(overHttp2.replaceAll("[\\[\\]]", "").split(",")).stream()
-                .mapToLong(Long::parseLong).filter(ms -> ms > 1000).count();
-        long lateOnHttp11 = List.of(overHttp11.replaceAll("[\\[\\]]", "").split(",")).stream()
-                .mapToLong(Long::parseLong).filter(ms -> ms > 2000).count();
+        long lateOnHttp2 = late(overHttp2, 1000);
+        long lateOnHttp11 = late(overHttp11, 2000);
         assertEquals(0, lateOnHttp2, "over HTTP/2 no source waits: " + overHttp2);
         assertEquals(SOURCES - 6, lateOnHttp11, "over HTTP/1.1 the browser holds 6 back: " + overHttp11);
     }

@@ -617,7 +617,7 @@ public final class RedisEventLog implements AutoCloseable {
     // ---- commands ----
 
     private <T> CompletableFuture<T> guard(String what,
-            Function<RedisAsyncCommands<String, String>, io.lettuce.core.RedisFuture<T>> command) {
+            Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         StatefulRedisConnection<String, String> connection = commands.get();
         if (connection == null || !connection.isOpen() || closed) {
             reconnectSoon();
@@ -634,18 +634,7 @@ public final class RedisEventLog implements AutoCloseable {
 
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, List<String> keyList,
             List<String> args, String what) {
-        StatefulRedisConnection<String, String> connection = commands.get();
-        if (connection == null || !connection.isOpen() || closed) {
-            reconnectSoon();
-            return CompletableFuture.failedFuture(unavailable(what, null));
-        }
-        CompletableFuture<T> result;
-        try {
-            result = runOn(connection.async(), script, type, keyList, args);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(what, e));
-        }
-        return translate(result, what);
+        return guard(what, c -> runOn(c, script, type, keyList, args));
     }
 
     private <T> CompletableFuture<T> translate(CompletableFuture<T> result, String what) {

@@ -24,7 +24,20 @@ import dev.ssejaxrs.event.SseEvent;
  * monitor.
  */
 final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
-    enum Offer { DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED }
+    /** What {@link #offer} did; each store counts it with {@link #delivered()} and {@link #dropped()}. */
+    enum Offer {
+        DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED;
+
+        /** 1 if the event was queued for the subscriber, else 0. */
+        int delivered() {
+            return this == DELIVERED || this == DELIVERED_DROPPING_ONE ? 1 : 0;
+        }
+
+        /** 1 if an event was lost (the oldest queued one, or this one to a disconnected subscriber), else 0. */
+        int dropped() {
+            return this == DELIVERED_DROPPING_ONE || this == DISCONNECTED ? 1 : 0;
+        }
+    }
 
     private final ChannelStore store;
     private final List<Address> addresses;

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -143,15 +142,9 @@ final class MemoryChannelStore implements ChannelStore {
                 if (!options.accessPolicy.mayReceive(address, stamped, subscriber.caller())) {
                     continue;
                 }
-                switch (subscriber.offer(stamped)) {
-                    case DELIVERED -> deliveredNow++;
-                    case DELIVERED_DROPPING_ONE -> {
-                        deliveredNow++;
-                        droppedNow++;
-                    }
-                    case DISCONNECTED -> droppedNow++;
-                    default -> { }
-                }
+                ConnectionQueue.Offer offer = subscriber.offer(stamped);
+                deliveredNow += offer.delivered();
+                droppedNow += offer.dropped();
             }
             channel.delivered += deliveredNow;
             channel.dropped += droppedNow;
@@ -357,23 +350,16 @@ final class MemoryChannelStore implements ChannelStore {
                 .thenComparingLong(c -> c.published);
         lock.lock();
         try {
-            PriorityQueue<Channel> top = new PriorityQueue<>(busier);
             long queued = 0;
             long retained = 0;
             for (Channel channel : channels.values()) {
                 queued += channel.queued();
                 retained += channel.history.size();
-                top.add(channel);
-                if (top.size() > busiest) {
-                    top.poll();
-                }
             }
-            List<AddressStats> list = new ArrayList<>(top.size());
-            while (!top.isEmpty()) {
-                list.add(0, top.poll().stats());
-            }
+            List<AddressStats> list = Busiest.of(channels.values(), busier, busiest).stream()
+                    .map(Channel::stats).toList();
             return new RegistryStats(channels.size(), evicted, joined.size(), queued, retained, published, delivered,
-                    dropped, Map.copyOf(disconnects), List.copyOf(list));
+                    dropped, Map.copyOf(disconnects), list);
         } finally {
             lock.unlock();
         }

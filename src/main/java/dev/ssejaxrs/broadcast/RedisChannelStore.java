@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -272,17 +271,9 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
 
     /** Under the lock: offers {@code event} and counts what happened. */
     private void offer(Member member, Local local, SseEvent event) {
-        int deliveredNow = 0;
-        int droppedNow = 0;
-        switch (member.queue.offer(event)) {
-            case DELIVERED -> deliveredNow++;
-            case DELIVERED_DROPPING_ONE -> {
-                deliveredNow++;
-                droppedNow++;
-            }
-            case DISCONNECTED -> droppedNow++;
-            default -> { }
-        }
+        ConnectionQueue.Offer offer = member.queue.offer(event);
+        int deliveredNow = offer.delivered();
+        int droppedNow = offer.dropped();
         delivered += deliveredNow;
         dropped += droppedNow;
         if (local != null) {
@@ -369,19 +360,10 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
                 .thenComparingLong(l -> l.delivered);
         lock.lock();
         try {
-            PriorityQueue<Local> top = new PriorityQueue<>(busier);
-            for (Local local : locals.values()) {
-                top.add(local);
-                if (top.size() > busiest) {
-                    top.poll();
-                }
-            }
-            List<AddressStats> list = new ArrayList<>(top.size());
-            while (!top.isEmpty()) {
-                list.add(0, stats(top.poll()));
-            }
+            List<AddressStats> list = Busiest.of(locals.values(), busier, busiest).stream()
+                    .map(RedisChannelStore::stats).toList();
             return new RegistryStats(locals.size(), 0, members.size(), 0, 0, published.get(), delivered, dropped,
-                    Map.copyOf(disconnects), List.copyOf(list));
+                    Map.copyOf(disconnects), list);
         } finally {
             lock.unlock();
         }

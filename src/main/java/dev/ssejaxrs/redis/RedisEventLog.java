@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -475,18 +476,26 @@ public final class RedisEventLog implements AutoCloseable {
     /** A new connection named {@code sse:<node>:<role>} (visible in {@code CLIENT LIST}). */
     StatefulRedisConnection<String, String> connect(String role) {
         StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
+        awaitOrClose(connection, connection.async().clientSetname("sse:" + nodeId + ":" + role),
+                "CLIENT SETNAME failed");
+        return connection;
+    }
+
+    /**
+     * Waits up to the command timeout for {@code step} of setting up a new {@code connection}; if it fails, closes
+     * the connection and throws, the message starting with {@code failed}.
+     */
+    private void awaitOrClose(StatefulRedisConnection<String, String> connection, Future<?> step, String failed) {
         try {
-            connection.async().clientSetname("sse:" + nodeId + ":" + role)
-                    .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            step.get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             connection.close();
             throw new IllegalStateException("interrupted while connecting", e);
         } catch (ExecutionException | TimeoutException e) {
             connection.close();
-            throw new IllegalStateException("CLIENT SETNAME failed: " + rootMessage(e), e);
+            throw new IllegalStateException(failed + ": " + rootMessage(e), e);
         }
-        return connection;
     }
 
     private void install(StatefulRedisConnection<String, String> connection) {
@@ -512,28 +521,19 @@ public final class RedisEventLog implements AutoCloseable {
      * of recipients that left while Redis was away, and adds that of the current ones.
      */
     private void afterConnect(StatefulRedisConnection<String, String> connection) {
-        try {
-            RedisAsyncCommands<String, String> c = connection.async();
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            all.add(runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
-                    List.of(nodeId, Long.toString(options.presenceTtl.toMillis()))));
-            for (String r : List.copyOf(presenceToRemove)) {
-                presenceToRemove.remove(r);
-                if (!localRecipients.containsKey(r)) {
-                    all.add(c.srem(keys.presence(r), nodeId).toCompletableFuture());
-                }
+        RedisAsyncCommands<String, String> c = connection.async();
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        all.add(runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
+                List.of(nodeId, Long.toString(options.presenceTtl.toMillis()))));
+        for (String r : List.copyOf(presenceToRemove)) {
+            presenceToRemove.remove(r);
+            if (!localRecipients.containsKey(r)) {
+                all.add(c.srem(keys.presence(r), nodeId).toCompletableFuture());
             }
-            all.add(assertPresence(c));
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                    .get(options.commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connection.close();
-            throw new IllegalStateException("interrupted while connecting", e);
-        } catch (ExecutionException | TimeoutException e) {
-            connection.close();
-            throw new IllegalStateException("registering the node failed: " + rootMessage(e), e);
         }
+        all.add(assertPresence(c));
+        awaitOrClose(connection, CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
+                "registering the node failed");
     }
 
     /** Adds this node to the presence set of every recipient connected here (idempotent). */
@@ -617,7 +617,7 @@ public final class RedisEventLog implements AutoCloseable {
     // ---- commands ----
 
     private <T> CompletableFuture<T> guard(String what,
-            Function<RedisAsyncCommands<String, String>, io.lettuce.core.RedisFuture<T>> command) {
+            Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         StatefulRedisConnection<String, String> connection = commands.get();
         if (connection == null || !connection.isOpen() || closed) {
             reconnectSoon();
@@ -634,18 +634,7 @@ public final class RedisEventLog implements AutoCloseable {
 
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, List<String> keyList,
             List<String> args, String what) {
-        StatefulRedisConnection<String, String> connection = commands.get();
-        if (connection == null || !connection.isOpen() || closed) {
-            reconnectSoon();
-            return CompletableFuture.failedFuture(unavailable(what, null));
-        }
-        CompletableFuture<T> result;
-        try {
-            result = runOn(connection.async(), script, type, keyList, args);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(what, e));
-        }
-        return translate(result, what);
+        return guard(what, c -> runOn(c, script, type, keyList, args));
     }
 
     private <T> CompletableFuture<T> translate(CompletableFuture<T> result, String what) {

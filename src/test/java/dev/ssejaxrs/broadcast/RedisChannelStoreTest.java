@@ -2,8 +2,7 @@ package dev.ssejaxrs.broadcast;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.redis.RedisProcess;
@@ -13,18 +12,9 @@ import dev.ssejaxrs.redis.RedisProcess;
  * key prefix of its own, so the tests never see each other's events).
  */
 class RedisChannelStoreTest extends ChannelStoreContract {
-    private static RedisProcess redis;
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
     private static final AtomicInteger STORES = new AtomicInteger();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Override
     ChannelStore newStore(RegistryOptions.Builder options) {

@@ -18,10 +18,9 @@ import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.WebTarget;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.redis.RedisOptions;
@@ -40,20 +39,11 @@ import dev.ssejaxrs.testing.ReceivedEvent;
 class RedisNodesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
-    private static RedisProcess redis;
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Client client = ClientBuilder.newClient();
     private String prefix;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void closeAll() throws Exception {

@@ -1,14 +1,12 @@
 package dev.ssejaxrs.demo;
 
+import static dev.ssejaxrs.test.RawClient.exchangeHead;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +21,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.test.RawClient;
 
 /**
  * The demo at the edges of a stream's life, on raw sockets: HEAD requests, clients that leave before the first
@@ -44,25 +44,7 @@ class DemoEdgesTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", demo.port()), 5000);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
-    }
-
-    /** Sends {@code request}; returns the response head (status line and headers). */
-    private static String exchangeHead(Socket socket, String request) throws IOException {
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the head: " + head);
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
+        return RawClient.connect(demo.port(), WAIT);
     }
 
     /** One request on a fresh connection; the whole response as text (the server closes or sets a length). */

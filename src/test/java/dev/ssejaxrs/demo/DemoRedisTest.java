@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.redis.RedisProcess;
 import dev.ssejaxrs.test.RawClient;
@@ -20,13 +21,13 @@ import dev.ssejaxrs.test.RawClient;
  */
 class DemoRedisTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static RedisProcess redis;
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
     private static DemoServer a;
     private static DemoServer b;
 
     @BeforeAll
     static void start() throws IOException {
-        redis = RedisProcess.start();
         a = DemoServer.start(0, null, redis.uri(), null);
         b = DemoServer.start(0, a.jdbcUrl(), redis.uri(), null); // one database is enough for this test
     }
@@ -39,7 +40,6 @@ class DemoRedisTest {
         if (a != null) {
             a.close();
         }
-        redis.close();
     }
 
     private static String post(DemoServer node, String path, String body, int status) {

@@ -11,9 +11,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.event.SseEvent;
@@ -24,17 +23,8 @@ import dev.ssejaxrs.event.SseEvent;
  * events after its position, in id order, with no gap and no duplicate.
  */
 class JoinWhilePublishingTest {
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
 
     @Test
     void subscribersJoiningWhilePublishing_getEveryLaterEventOnce_inIdOrder() throws Exception {

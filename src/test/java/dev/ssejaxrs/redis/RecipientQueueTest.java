@@ -9,9 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.event.SseEvent;
@@ -22,17 +21,8 @@ import dev.ssejaxrs.event.SseEvent;
  */
 class RecipientQueueTest {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
 
     private static RedisOptions node(String prefix) {
         return RedisOptions.builder(redis.uri()).keyPrefix(prefix).build();

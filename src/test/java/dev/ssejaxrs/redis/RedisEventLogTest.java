@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.event.SseEvent;
@@ -22,17 +21,8 @@ import dev.ssejaxrs.event.SseEvent;
 /** The Redis event log against a real redis-server: ids, replay, trimming, live reading, connections. */
 class RedisEventLogTest {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
 
     /** Options on this class's Redis with a key prefix of the test's own, so tests never see each other's keys. */
     static RedisOptions.Builder options() {

@@ -18,26 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.event.SseEvent;
 
 /** Redis stopped and started again under a reading, publishing node. */
 class RedisFailoverTest {
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisProcess redis = RedisProcess.perTestClass();
 
     @Test
     void redisRestartedMidRead_publishFailsFastMeanwhile_thenEveryAcceptedEntryIsHandedOverExactlyOnce()

@@ -10,20 +10,27 @@ import java.util.List;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import redis.embedded.RedisServer;
 
 /**
  * A real redis-server (the binary embedded-redis ships) on a free port, with its data in a directory of its own and
  * an append-only file: {@link #stop()} is a SIGTERM, on which Redis writes it out, so a stop and a start keep every
  * entry Redis acknowledged.
+ *
+ * <p>One per test class, started before its first test and closed after its last:
+ * <pre>{@code @RegisterExtension static final RedisProcess redis = RedisProcess.perTestClass();}</pre>
  */
-public final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public final int port;
     private final Path dir;
     private final RedisServer server;
     private RedisClient adminClient;
 
-    private RedisProcess(String... settings) {
+    private RedisProcess(boolean start, String... settings) {
         try {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
@@ -38,14 +45,31 @@ public final class RedisProcess implements AutoCloseable {
                 builder.setting(s);
             }
             server = builder.build();
-            server.start();
+            if (start) {
+                server.start();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static RedisProcess start(String... settings) {
-        return new RedisProcess(settings);
+        return new RedisProcess(true, settings);
+    }
+
+    /** A Redis for one test class: registered as an extension, it starts before the class's tests and closes after. */
+    public static RedisProcess perTestClass(String... settings) {
+        return new RedisProcess(false, settings);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        restart();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public String uri() {

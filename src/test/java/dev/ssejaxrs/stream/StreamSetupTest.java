@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -168,14 +165,14 @@ class StreamSetupTest {
     void head_answersAtOnceWithTheHeadAndNoBody_opensNothing_andKeepsTheConnection() throws IOException {
         try (TestServer server = server(); Socket socket = connect(server.port)) {
             for (String path : List.of("/publisher", "/source", "/sink", "/publisher", "/source", "/sink")) {
-                String head = exchangeHead(socket, "HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                String head = RawClient.exchangeHead(socket, "HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                 assertTrue(head.startsWith("HTTP/1.1 200"), head);
                 assertTrue(head.contains("Content-Type: text/event-stream;charset=UTF-8\r\n"), head);
                 assertTrue(head.contains("Cache-Control: no-store\r\n"), head);
                 assertFalse(head.contains("Connection: close"), head);
             }
             // the same connection serves the next request
-            String head = exchangeHead(socket, "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            String head = RawClient.exchangeHead(socket, "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             assertTrue(head.startsWith("HTTP/1.1 200") && head.contains("Content-Length: 5"), head);
             assertEquals("plain", new String(socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
 
@@ -259,25 +256,7 @@ class StreamSetupTest {
     }
 
     static Socket connect(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
-    }
-
-    /** Sends {@code request} and reads the response head (up to its blank line), nothing more. */
-    static String exchangeHead(Socket socket, String request) throws IOException {
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the head: " + head);
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
+        return RawClient.connect(port, WAIT);
     }
 
     static String readToEof(Socket socket) throws IOException {

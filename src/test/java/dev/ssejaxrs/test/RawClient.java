@@ -35,6 +35,32 @@ public final class RawClient implements AutoCloseable {
         this.in = socket.getInputStream();
     }
 
+    /**
+     * A bare socket to {@code 127.0.0.1:port} whose reads time out after {@code readTimeout}, for requests that
+     * {@link #request} cannot write (HEAD, HTTP/1.0, oversized heads, clients that leave early).
+     */
+    public static Socket connect(int port, Duration readTimeout) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout((int) readTimeout.toMillis());
+        return socket;
+    }
+
+    /** Sends {@code request} as it is and reads the response head (up to its blank line), nothing more. */
+    public static String exchangeHead(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the head: " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
     public static RawClient get(int port, String pathAndQuery, String... headerLines) {
         return request(port, "GET", pathAndQuery, null, 0, headerLines);
     }

@@ -24,6 +24,7 @@ import org.glassfish.grizzly.http.server.Request;
  * ends this stream, never the shared connection.
  */
 final class GrizzlyConnection extends JerseyConnection {
+    private static final System.Logger LOG = System.getLogger(GrizzlyConnection.class.getName());
     private final OutputBuffer buffer;
     private final Connection<?> connection;
     /** The HTTP/2 stream of this response, or {@code null} over HTTP/1.x. */
@@ -107,6 +108,17 @@ final class GrizzlyConnection extends JerseyConnection {
         CloseListener<Closeable, ICloseType> listener = closeListener;
         if (listener != null) {
             ((Connection) connection).removeCloseListener(listener); // the connection may serve other requests
+        }
+        if (multiplexed == null) {
+            // Stop reading before the response ends: onClientGone turned reading on while the request is suspended,
+            // and a keep-alive client sends its next request the moment the last chunk arrives. Read now, that
+            // request would reach Grizzly before it has finished this response (an empty or lost answer); Grizzly
+            // turns reading on again itself once the response is complete.
+            try {
+                connection.disableIOEvent(IOEvent.READ);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "the connection is closed already", e);
+            }
         }
         super.end();
     }

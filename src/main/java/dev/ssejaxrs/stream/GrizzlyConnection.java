@@ -109,14 +109,14 @@ final class GrizzlyConnection extends JerseyConnection {
         if (listener != null) {
             ((Connection) connection).removeCloseListener(listener); // the connection may serve other requests
         }
-        if (multiplexed == null) {
+        if (multiplexed == null && connection.isOpen()) {
             // Stop reading before the response ends: onClientGone turned reading on while the request is suspended,
             // and a keep-alive client sends its next request the moment the last chunk arrives. Read now, that
             // request would reach Grizzly before it has finished this response (an empty or lost answer); Grizzly
             // turns reading on again itself once the response is complete.
             try {
                 connection.disableIOEvent(IOEvent.READ);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "the connection is closed already", e);
             }
         }

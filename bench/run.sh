@@ -1,29 +1,61 @@
 #!/usr/bin/env bash
 # Benchmarks the demo server with the shared SSE load generator and, optionally, the peers in the same run.
 #   bench/run.sh [SCENARIO...]          scenarios of the harness: stream1 stream8 fanout1k fanout5k idle5k
-#   PEERS="jersey-sink grizzly-raw" bench/run.sh stream1   also runs the peers on the same scenarios
+#                                       fanout1k-50 fanout5k-10 (default: stream1 stream8)
+#   PEERS="jersey-sink grizzly-raw spring-webflux better-sse" bench/run.sh stream1   also runs the peers
+# Every scenario gets a fresh demo JVM, as every peer does, with the harness's JVM flags (PEER_JAVA_OPTS, -Xmx1g):
+# a JVM that already ran another scenario has a grown heap and a warm JIT, and its figures do not compare.
 # The harness lives in ../shared/bench (override with SSE_BENCH=/path); build it once with `$SSE_BENCH/run.sh build`.
+# Result lines go to bench/results/run-<time>.txt, followed by the harness's table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCH=${SSE_BENCH:-../shared/bench}
+BENCH=$(cd "${SSE_BENCH:-../shared/bench}" && pwd)
 SCENARIOS=${*:-stream1 stream8}
+JAVA_OPTS=${PEER_JAVA_OPTS:--Xmx1g}
 [ -x "$BENCH/run.sh" ] || { echo "no SSE harness at $BENCH (set SSE_BENCH)" >&2; exit 2; }
+[ -f "$BENCH/loadgen/target/loadgen.jar" ] || { echo "harness not built: run $BENCH/run.sh build" >&2; exit 2; }
 
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="target/classes:target/test-classes:$(cat target/bench.classpath)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p bench/results
+RESULTS="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).txt"
+PID=""
 
-java -Xmx1g -cp "$CP" dev.ssejaxrs.demo.DemoServer --port "$PORT" > target/bench-server.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/stats" && break
-  sleep 0.2
-done
+stop_demo() {
+  [ -n "$PID" ] || return 0
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+  PID=""
+}
+trap stop_demo EXIT
 
+start_demo() { # SCENARIO -> PID, BASE
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$CP" dev.ssejaxrs.demo.DemoServer --port "$port" > "target/bench-server-$1.log" 2>&1 &
+  PID=$!
+  BASE="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "$BASE/bench/stream?n=1&size=1" && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "the demo server did not start, see target/bench-server-$1.log" >&2
+  exit 1
+}
+
+{
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1), JVM flags: $JAVA_OPTS"
+  echo "# git $(git rev-parse --short HEAD), scenarios: $SCENARIOS, peers: ${PEERS:-none}"
+} | tee "$RESULTS"
 for scenario in $SCENARIOS; do
-  "$BENCH/run.sh" url "$scenario" "http://127.0.0.1:$PORT" "$PID" | sed 's/^/sse-jaxrs /'
+  start_demo "$scenario"
+  "$BENCH/run.sh" url "$scenario" "$BASE" "$PID" | sed 's/^peer=custom /peer=sse-jaxrs /' | tee -a "$RESULTS"
+  stop_demo
+  sleep 1
   for peer in ${PEERS:-}; do
-    "$BENCH/run.sh" "$peer" "$scenario"
+    "$BENCH/run.sh" "$peer" "$scenario" | tee -a "$RESULTS"
   done
 done
+"$BENCH/run.sh" table "$RESULTS"

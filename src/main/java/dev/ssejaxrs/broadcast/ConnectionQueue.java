@@ -165,22 +165,27 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         queue.addAll(first); // a replay may exceed the capacity once
     }
 
-    /** Takes one event into the queue, applying the slow-consumer policy when it is full. */
-    Offer offer(SseEvent event) {
-        Offer result;
-        synchronized (this) {
-            if (cancelled || completing) {
-                return Offer.REFUSED;
-            }
-            if (queue.size() < capacity) {
-                queue.add(event);
-                result = Offer.DELIVERED;
-            } else {
-                result = applyPolicy(event);
-            }
+    /**
+     * Takes one event into the queue, applying the slow-consumer policy when it is full. The store calls this under
+     * its lock, which keeps every subscriber's events in publish order, and {@link #deliver()} after releasing it.
+     */
+    synchronized Offer offer(SseEvent event) {
+        if (cancelled || completing) {
+            return Offer.REFUSED;
         }
+        if (queue.size() < capacity) {
+            queue.add(event);
+            return Offer.DELIVERED;
+        }
+        return applyPolicy(event);
+    }
+
+    /**
+     * Hands what is queued to the stream as far as its demand goes. The registry's streams write directly: an idle
+     * subscriber's bytes are written on this thread, which is why the store calls this outside its lock.
+     */
+    void deliver() {
         drain();
-        return result;
     }
 
     private Offer applyPolicy(SseEvent event) {

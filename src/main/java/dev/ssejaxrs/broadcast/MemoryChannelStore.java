@@ -96,10 +96,16 @@ final class MemoryChannelStore implements ChannelStore {
 
     @Override
     public CompletionStage<Delivery> append(Address address, SseEvent event) {
-        return CompletableFuture.completedFuture(appendNow(address, event));
+        List<ConnectionQueue> offered = new ArrayList<>();
+        Delivery delivery = appendNow(address, event, offered);
+        for (ConnectionQueue subscriber : offered) {
+            subscriber.deliver(); // outside the lock: idle subscribers are written to on this thread
+        }
+        return CompletableFuture.completedFuture(delivery);
     }
 
-    private Delivery appendNow(Address address, SseEvent event) {
+    /** Stamps, keeps and offers {@code event}; adds the subscribers it was offered to to {@code offered}. */
+    private Delivery appendNow(Address address, SseEvent event, List<ConnectionQueue> offered) {
         lock.lock();
         try {
             ensureOpen();
@@ -138,11 +144,12 @@ final class MemoryChannelStore implements ChannelStore {
                     queuedNow = 1;
                 }
             }
-            for (ConnectionQueue subscriber : List.copyOf(channel.subscribers)) {
+            for (ConnectionQueue subscriber : channel.subscribers) {
                 if (!options.accessPolicy.mayReceive(address, stamped, subscriber.caller())) {
                     continue;
                 }
                 ConnectionQueue.Offer offer = subscriber.offer(stamped);
+                offered.add(subscriber);
                 deliveredNow += offer.delivered();
                 droppedNow += offer.dropped();
             }

@@ -230,6 +230,7 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
         } finally {
             lock.unlock();
         }
+        member.queue.deliver();
     }
 
     /** An entry of a followed address, from the log's reader thread (in id order per address). */
@@ -237,13 +238,14 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
     public void onEntry(Address address, RedisEventLog.Entry entry) {
         EventId id = EventId.parse(entry.id());
         SseEvent event = entry.event();
+        List<ConnectionQueue> offered = new ArrayList<>();
         lock.lock();
         try {
             Local local = locals.get(address);
             if (local == null) {
                 return;
             }
-            for (Member member : List.copyOf(local.members)) {
+            for (Member member : local.members) {
                 EventId last = member.last.get(address);
                 if (last != null && !id.isAfter(last)) {
                     continue; // in its replay, or already offered
@@ -256,10 +258,14 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
                     member.buffer.add(event);
                 } else {
                     offer(member, local, event);
+                    offered.add(member.queue);
                 }
             }
         } finally {
             lock.unlock();
+        }
+        for (ConnectionQueue queue : offered) {
+            queue.deliver(); // outside the lock: idle subscribers are written to on this thread
         }
     }
 

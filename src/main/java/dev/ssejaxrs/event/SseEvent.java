@@ -151,32 +151,59 @@ public final class SseEvent {
 
     private byte[] encode0(LineSeparator separator) {
         byte[] sep = separator.bytes();
-        byte[] commentBytes = utf8(comment);
-        byte[] idBytes = utf8(id);
-        byte[] eventBytes = utf8(event);
-        byte[] dataBytes = utf8(data);
-        byte[] retryBytes = retry == null ? null : utf8(Long.toString(retry.toMillis()));
-        byte[] out = new byte[linesLength(COMMENT, commentBytes, sep) + linesLength(ID, idBytes, sep)
-                + linesLength(EVENT, eventBytes, sep) + linesLength(DATA, dataBytes, sep)
-                + linesLength(RETRY, retryBytes, sep) + sep.length];
-        int pos = putLines(out, 0, COMMENT, commentBytes, sep);
-        pos = putLines(out, pos, ID, idBytes, sep);
-        pos = putLines(out, pos, EVENT, eventBytes, sep);
-        pos = putLines(out, pos, DATA, dataBytes, sep);
-        pos = putLines(out, pos, RETRY, retryBytes, sep);
+        Field commentField = Field.of(COMMENT, comment, sep);
+        Field idField = Field.of(ID, id, sep);
+        Field eventField = Field.of(EVENT, event, sep);
+        Field dataField = Field.of(DATA, data, sep);
+        Field retryField = retry == null ? null : Field.of(RETRY, Long.toString(retry.toMillis()), sep);
+        byte[] out = new byte[Field.length(commentField) + Field.length(idField) + Field.length(eventField)
+                + Field.length(dataField) + Field.length(retryField) + sep.length];
+        int pos = Field.put(commentField, out, 0, sep);
+        pos = Field.put(idField, out, pos, sep);
+        pos = Field.put(eventField, out, pos, sep);
+        pos = Field.put(dataField, out, pos, sep);
+        pos = Field.put(retryField, out, pos, sep);
         System.arraycopy(sep, 0, out, pos, sep.length);
         return out;
     }
 
-    private static byte[] utf8(String value) {
-        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    /**
+     * One field's value as UTF-8, written as one field line per line of it. Most values have no line break, which
+     * {@link String#indexOf(int)} finds fast; only those that have one are split byte by byte.
+     */
+    private record Field(byte[] prefix, byte[] value, boolean oneLine, int length) {
+        static Field of(byte[] prefix, String text, byte[] sep) {
+            if (text == null) {
+                return null;
+            }
+            byte[] value = text.getBytes(StandardCharsets.UTF_8);
+            boolean oneLine = text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+            int length = oneLine ? prefix.length + value.length + sep.length : linesLength(prefix, value, sep);
+            return new Field(prefix, value, oneLine, length);
+        }
+
+        static int length(Field field) {
+            return field == null ? 0 : field.length;
+        }
+
+        static int put(Field field, byte[] out, int pos, byte[] sep) {
+            if (field == null) {
+                return pos;
+            }
+            if (!field.oneLine) {
+                return putLines(out, pos, field.prefix, field.value, sep);
+            }
+            System.arraycopy(field.prefix, 0, out, pos, field.prefix.length);
+            pos += field.prefix.length;
+            System.arraycopy(field.value, 0, out, pos, field.value.length);
+            pos += field.value.length;
+            System.arraycopy(sep, 0, out, pos, sep.length);
+            return pos + sep.length;
+        }
     }
 
     /** The length of {@code value} written as field lines; CR and LF bytes never occur inside a UTF-8 character. */
     private static int linesLength(byte[] prefix, byte[] value, byte[] sep) {
-        if (value == null) {
-            return 0;
-        }
         int lines = 1;
         int breakBytes = 0;
         for (int i = 0; i < value.length; i++) {
@@ -195,9 +222,6 @@ public final class SseEvent {
 
     /** WHATWG: CRLF, a lone LF and a lone CR each end a line, so each of them starts a new field line here. */
     private static int putLines(byte[] out, int pos, byte[] prefix, byte[] value, byte[] sep) {
-        if (value == null) {
-            return pos;
-        }
         int start = 0;
         for (int i = 0; i <= value.length; i++) {
             boolean end = i == value.length;

@@ -52,6 +52,11 @@ final class GrizzlyConnection extends JerseyConnection {
     }
 
     @Override
+    public boolean writesWithoutWaiting() {
+        return true;
+    }
+
+    @Override
     public boolean isReady() {
         return buffer.canWrite();
     }

@@ -6,10 +6,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.glassfish.grizzly.GracefulShutdownListener;
+import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.ShutdownContext;
 import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.memory.MemoryManager;
+import org.glassfish.grizzly.memory.ThreadLocalPoolProvider;
+import org.glassfish.grizzly.threadpool.DefaultWorkerThread;
 
 /**
  * Grizzly-specific help for one application, loaded only when Grizzly's HTTP server is on the classpath: makes
@@ -30,6 +34,18 @@ final class GrizzlySupport {
     GrizzlySupport(SseRuntime runtime) {
         this.runtime = runtime;
         this.http2 = SseFeature.present(HTTP2_STREAM);
+        runtime.writerThreadKind(GrizzlySupport::workerThread);
+    }
+
+    /**
+     * A writer thread of Grizzly's own kind, as Grizzly's worker pool makes them: a Grizzly write on any other
+     * thread allocates a fresh heap buffer and fresh per-thread caches each time (measured: the largest CPU cost
+     * of a broadcast to 1,000 streams).
+     */
+    private static Thread workerThread(Runnable task, String name) {
+        MemoryManager memory = MemoryManager.DEFAULT_MEMORY_MANAGER;
+        return new DefaultWorkerThread(Grizzly.DEFAULT_ATTRIBUTE_BUILDER, name,
+                memory instanceof ThreadLocalPoolProvider pools ? pools.createThreadLocalPool() : null, task);
     }
 
     /**

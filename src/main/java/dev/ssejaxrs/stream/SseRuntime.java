@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.ws.rs.core.Configuration;
@@ -395,10 +396,24 @@ public final class SseRuntime {
         }
     }
 
+    /**
+     * Lets the container make the library's own writer threads (on Grizzly: Grizzly's worker threads, whose buffer
+     * pool and caches every Grizzly write uses; on a plain thread Grizzly allocates them anew for each write).
+     */
+    void writerThreadKind(BiFunction<Runnable, String, Thread> kind) {
+        if (ownWriters != null) {
+            ownWriters.setThreadFactory(threads("writer", kind));
+        }
+    }
+
     private ThreadFactory threads(String role) {
+        return threads(role, Thread::new);
+    }
+
+    private ThreadFactory threads(String role, BiFunction<Runnable, String, Thread> kind) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread t = new Thread(task, name + "-" + role + "-" + count.incrementAndGet());
+            Thread t = kind.apply(task, name + "-" + role + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

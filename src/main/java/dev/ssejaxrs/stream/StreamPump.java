@@ -49,6 +49,8 @@ final class StreamPump implements Flow.Subscriber<Object> {
     private final StreamConnection connection;
     private final LineSeparator separator;
     private final long sendTimeoutNanos;
+    /** Whether an item reaching an idle stream is written on the publisher's thread ({@link #writeHere()}). */
+    private final boolean directWrites;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
@@ -80,6 +82,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
         this.connection = connection;
         this.separator = options.lineSeparator();
         this.sendTimeoutNanos = options.sendTimeout().toNanos();
+        this.directWrites = options.directWrites() && connection.writesWithoutWaiting();
     }
 
     /** Subscribes to the publisher; items wait until {@link #activate()}. */
@@ -153,7 +156,11 @@ final class StreamPump implements Flow.Subscriber<Object> {
         Objects.requireNonNull(item, "item"); // rule 2.13
         if (closeReason.get() == null) {
             pending.offer(item);
-            signal();
+            if (directWrites) {
+                writeHere();
+            } else {
+                signal();
+            }
         }
     }
 
@@ -298,11 +305,49 @@ final class StreamPump implements Flow.Subscriber<Object> {
             return; // activate() drains what came before
         }
         if (wip.getAndIncrement() == 0) {
-            try {
-                runtime.writers().execute(this::drain);
-            } catch (RejectedExecutionException stopped) {
-                drain(); // the application is stopping: finish on this thread
+            drainOnWriters();
+        }
+    }
+
+    /**
+     * {@link #signal()} for an item from the publisher, with direct writes on: an idle stream whose connection can
+     * take bytes now writes them on this thread, sparing the hand-off to the writer pool. Only the write happens
+     * here; anything else (a full connection, a failure, the end of the stream, items that came meanwhile)
+     * continues as a drain on the writer pool, which then holds the drain this call took.
+     */
+    private void writeHere() {
+        if (!active || wip.getAndIncrement() != 0) {
+            return; // not started yet (activate drains), or a drain runs and takes the item
+        }
+        boolean written = false;
+        try {
+            if (closeReason.get() == null && connection.isReady()) {
+                writeBatch();
+                written = true;
             }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "an event stream write failed: the client is gone", e);
+            close(CloseReason.CLIENT_GONE, false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "an event stream failed", e);
+            close(CloseReason.CLIENT_GONE, true);
+        } catch (Error e) {
+            close(CloseReason.CALLBACK_ERROR, true);
+            drainOnWriters();
+            throw e;
+        }
+        if (written && closeReason.get() == null && pending.isEmpty() && wip.compareAndSet(1, 0)) {
+            return;
+        }
+        drainOnWriters();
+    }
+
+    /** Runs the drain (whose turn the caller holds) on the writer pool. */
+    private void drainOnWriters() {
+        try {
+            runtime.writers().execute(this::drain);
+        } catch (RejectedExecutionException stopped) {
+            drain(); // the application is stopping: finish on this thread
         }
     }
 
@@ -349,21 +394,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 waitForWritable();
                 return true;
             }
-            if (waitingSince == 0) {
-                waitingSince = System.nanoTime(); // a blocking container may wait inside write()
-            }
-            BatchBuffer batch = BatchBuffer.forThisThread();
-            End end = fill(batch);
-            if (batch.size() > 0) {
-                connection.write(batch.array(), 0, batch.size());
-                connection.flush();
-                runtime.written(itemsInBatch, batch.size());
-            }
-            waitingSince = 0;
-            requestMore(itemsInBatch); // only now: the items are written, not just queued
-            if (end != null) {
-                close(end.reason(), false);
-            }
+            writeBatch();
         }
         if (closeReason.get() != null) {
             release();
@@ -374,6 +405,25 @@ final class StreamPump implements Flow.Subscriber<Object> {
             }
         }
         return true;
+    }
+
+    /** Encodes what is pending into one batch, writes and flushes it, and asks the publisher for as many items. */
+    private void writeBatch() throws IOException {
+        if (waitingSince == 0) {
+            waitingSince = System.nanoTime(); // a blocking container may wait inside write()
+        }
+        BatchBuffer batch = BatchBuffer.forThisThread();
+        End end = fill(batch);
+        if (batch.size() > 0) {
+            connection.write(batch.array(), 0, batch.size());
+            connection.flush();
+            runtime.written(itemsInBatch, batch.size());
+        }
+        waitingSince = 0;
+        requestMore(itemsInBatch); // only now: the items are written, not just queued
+        if (end != null) {
+            close(end.reason(), false);
+        }
     }
 
     /** Encodes pending items into {@code batch} up to about {@link #BATCH_BYTES}; returns how the stream ends. */

@@ -129,9 +129,13 @@ public final class SseEvent {
         return Arrays.copyOf(bytes, bytes.length);
     }
 
-    /** Writes this event's exact bytes to {@code out}; the encoding is made once and reused. */
+    /**
+     * Writes this event's exact bytes to {@code out}; the encoding is made once and reused. It is written in one
+     * {@code write(byte[], int, int)} call, of an array that is never changed afterwards (so {@code out} may keep it).
+     */
     public void writeTo(OutputStream out, LineSeparator separator) throws IOException {
-        out.write(encoded(separator));
+        byte[] bytes = encoded(separator);
+        out.write(bytes, 0, bytes.length);
     }
 
     /** How many bytes {@link #writeTo} writes for the given line separator. */

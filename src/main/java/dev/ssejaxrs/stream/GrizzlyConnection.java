@@ -2,6 +2,7 @@ package dev.ssejaxrs.stream;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Closeable;
@@ -49,6 +50,23 @@ final class GrizzlyConnection extends JerseyConnection {
 
     Connection<?> grizzlyConnection() {
         return connection;
+    }
+
+    // Once the head is sent, Jersey's layers over Grizzly's output only pass bytes on: write to Grizzly directly.
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        buffer.write(bytes, offset, length);
+    }
+
+    @Override
+    public void writeShared(byte[] bytes, int offset, int length) throws IOException {
+        buffer.writeByteBuffer(ByteBuffer.wrap(bytes, offset, length)); // sent from the array itself: no copy
+    }
+
+    @Override
+    public void flush() throws IOException {
+        buffer.flush();
     }
 
     @Override

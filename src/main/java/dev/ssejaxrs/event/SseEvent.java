@@ -155,55 +155,57 @@ public final class SseEvent {
 
     private byte[] encode0(LineSeparator separator) {
         byte[] sep = separator.bytes();
-        Field commentField = Field.of(COMMENT, comment, sep);
-        Field idField = Field.of(ID, id, sep);
-        Field eventField = Field.of(EVENT, event, sep);
-        Field dataField = Field.of(DATA, data, sep);
-        Field retryField = retry == null ? null : Field.of(RETRY, Long.toString(retry.toMillis()), sep);
-        byte[] out = new byte[Field.length(commentField) + Field.length(idField) + Field.length(eventField)
-                + Field.length(dataField) + Field.length(retryField) + sep.length];
-        int pos = Field.put(commentField, out, 0, sep);
-        pos = Field.put(idField, out, pos, sep);
-        pos = Field.put(eventField, out, pos, sep);
-        pos = Field.put(dataField, out, pos, sep);
-        pos = Field.put(retryField, out, pos, sep);
+        byte[] commentBytes = utf8(comment);
+        byte[] idBytes = utf8(id);
+        byte[] eventBytes = utf8(event);
+        byte[] dataBytes = utf8(data);
+        byte[] retryBytes = retry == null ? null : utf8(Long.toString(retry.toMillis()));
+        // the builder keeps CR and LF out of id and event; a comment or data without them is one line
+        boolean commentOneLine = isOneLine(comment);
+        boolean dataOneLine = isOneLine(data);
+        byte[] out = new byte[length(COMMENT, commentBytes, sep, commentOneLine) + length(ID, idBytes, sep, true)
+                + length(EVENT, eventBytes, sep, true) + length(DATA, dataBytes, sep, dataOneLine)
+                + length(RETRY, retryBytes, sep, true) + sep.length];
+        int pos = put(out, 0, COMMENT, commentBytes, sep, commentOneLine);
+        pos = put(out, pos, ID, idBytes, sep, true);
+        pos = put(out, pos, EVENT, eventBytes, sep, true);
+        pos = put(out, pos, DATA, dataBytes, sep, dataOneLine);
+        pos = put(out, pos, RETRY, retryBytes, sep, true);
         System.arraycopy(sep, 0, out, pos, sep.length);
         return out;
     }
 
-    /**
-     * One field's value as UTF-8, written as one field line per line of it. Most values have no line break, which
-     * {@link String#indexOf(int)} finds fast; only those that have one are split byte by byte.
-     */
-    private record Field(byte[] prefix, byte[] value, boolean oneLine, int length) {
-        static Field of(byte[] prefix, String text, byte[] sep) {
-            if (text == null) {
-                return null;
-            }
-            byte[] value = text.getBytes(StandardCharsets.UTF_8);
-            boolean oneLine = text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
-            int length = oneLine ? prefix.length + value.length + sep.length : linesLength(prefix, value, sep);
-            return new Field(prefix, value, oneLine, length);
-        }
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
 
-        static int length(Field field) {
-            return field == null ? 0 : field.length;
-        }
+    /** Whether {@code text} has no line break: most values, found fast by {@link String#indexOf(int)}. */
+    private static boolean isOneLine(String text) {
+        return text == null || text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+    }
 
-        static int put(Field field, byte[] out, int pos, byte[] sep) {
-            if (field == null) {
-                return pos;
-            }
-            if (!field.oneLine) {
-                return putLines(out, pos, field.prefix, field.value, sep);
-            }
-            System.arraycopy(field.prefix, 0, out, pos, field.prefix.length);
-            pos += field.prefix.length;
-            System.arraycopy(field.value, 0, out, pos, field.value.length);
-            pos += field.value.length;
-            System.arraycopy(sep, 0, out, pos, sep.length);
-            return pos + sep.length;
+    /** The length of a field's lines, or 0 when {@code value} is {@code null}. */
+    private static int length(byte[] prefix, byte[] value, byte[] sep, boolean oneLine) {
+        if (value == null) {
+            return 0;
         }
+        return oneLine ? prefix.length + value.length + sep.length : linesLength(prefix, value, sep);
+    }
+
+    /** Puts a field's lines at {@code pos}; returns the position after them. */
+    private static int put(byte[] out, int pos, byte[] prefix, byte[] value, byte[] sep, boolean oneLine) {
+        if (value == null) {
+            return pos;
+        }
+        if (!oneLine) {
+            return putLines(out, pos, prefix, value, sep);
+        }
+        System.arraycopy(prefix, 0, out, pos, prefix.length);
+        pos += prefix.length;
+        System.arraycopy(value, 0, out, pos, value.length);
+        pos += value.length;
+        System.arraycopy(sep, 0, out, pos, sep.length);
+        return pos + sep.length;
     }
 
     /** The length of {@code value} written as field lines; CR and LF bytes never occur inside a UTF-8 character. */

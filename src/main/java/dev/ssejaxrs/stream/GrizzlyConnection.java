@@ -65,6 +65,11 @@ final class GrizzlyConnection extends JerseyConnection {
     }
 
     @Override
+    public boolean keepsSharedBytes() {
+        return true;
+    }
+
+    @Override
     public void flush() throws IOException {
         buffer.flush();
     }

@@ -21,6 +21,9 @@ interface StreamConnection {
      */
     void writeShared(byte[] bytes, int offset, int length) throws IOException;
 
+    /** Whether {@link #writeShared} keeps the array it is given (rather than copying it). */
+    boolean keepsSharedBytes();
+
     /** Sends what was written to the client. */
     void flush() throws IOException;
 

@@ -180,10 +180,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         return applyPolicy(event);
     }
 
-    /**
-     * Hands what is queued to the stream as far as its demand goes. The registry's streams write directly: an idle
-     * subscriber's bytes are written on this thread, which is why the store calls this outside its lock.
-     */
+    /** Hands what is queued to the stream as far as its demand goes; the store calls it outside its lock. */
     void deliver() {
         drain();
     }

@@ -231,7 +231,7 @@ public final class EventRegistry implements AutoCloseable {
                 }
             }
             ConnectionQueue queue = queue();
-            return EventStream.of(queue, options.streamOptions.toBuilder().directWrites(true).onClose(onClose(queue)).build());
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
         }
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */

@@ -99,7 +99,7 @@ final class MemoryChannelStore implements ChannelStore {
         List<ConnectionQueue> offered = new ArrayList<>();
         Delivery delivery = appendNow(address, event, offered);
         for (ConnectionQueue subscriber : offered) {
-            subscriber.deliver(); // outside the lock: idle subscribers are written to on this thread
+            subscriber.deliver(); // outside the lock, which publishes and joins on other addresses need
         }
         return CompletableFuture.completedFuture(delivery);
     }

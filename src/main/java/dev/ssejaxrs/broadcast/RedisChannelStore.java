@@ -265,7 +265,7 @@ final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
             lock.unlock();
         }
         for (ConnectionQueue queue : offered) {
-            queue.deliver(); // outside the lock: idle subscribers are written to on this thread
+            queue.deliver(); // outside the lock, which publishes and joins on other addresses need
         }
     }
 

@@ -75,11 +75,6 @@ final class GrizzlyConnection extends JerseyConnection {
     }
 
     @Override
-    public boolean writesWithoutWaiting() {
-        return true;
-    }
-
-    @Override
     public boolean isReady() {
         return buffer.canWrite();
     }

@@ -48,11 +48,6 @@ class JerseyConnection implements StreamConnection {
     }
 
     @Override
-    public boolean writesWithoutWaiting() {
-        return false; // a write blocks while the client does not read
-    }
-
-    @Override
     public boolean isReady() {
         return true;
     }

@@ -27,12 +27,6 @@ interface StreamConnection {
     /** Sends what was written to the client. */
     void flush() throws IOException;
 
-    /**
-     * Whether {@link #isReady()} is a real promise that a write and a flush return without waiting for the client, so
-     * that any thread (the publisher's, for direct writes) may write after asking it.
-     */
-    boolean writesWithoutWaiting();
-
     /** Whether a write and a flush now complete without waiting for the client. */
     boolean isReady();
 

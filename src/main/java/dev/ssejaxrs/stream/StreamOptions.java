@@ -39,8 +39,6 @@ import dev.ssejaxrs.event.SseEvent;
  * <tr><td>{@code shutdownGracePeriod}</td><td>0</td><td>on application shutdown, how long the publisher may go on
  *     before the stream is closed</td></tr>
  * <tr><td>{@code farewellEvent}</td><td>none</td><td>the last event written when the application shuts down</td></tr>
- * <tr><td>{@code directWrites}</td><td>off (on for the registry's streams)</td><td>an item that reaches an idle
- *     stream is written at once on the publisher's thread when the connection takes it without waiting</td></tr>
  * </table>
  */
 public final class StreamOptions {
@@ -56,7 +54,6 @@ public final class StreamOptions {
     private final Function<Throwable, SseEvent> errorEvent;
     private final Duration shutdownGracePeriod;
     private final SseEvent farewellEvent;
-    private final boolean directWrites;
 
     private StreamOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -69,7 +66,6 @@ public final class StreamOptions {
         this.errorEvent = b.errorEvent;
         this.shutdownGracePeriod = b.shutdownGracePeriod;
         this.farewellEvent = b.farewellEvent;
-        this.directWrites = b.directWrites;
     }
 
     /** The defaults listed above. */
@@ -95,13 +91,7 @@ public final class StreamOptions {
         b.errorEvent = errorEvent;
         b.shutdownGracePeriod = shutdownGracePeriod;
         b.farewellEvent = farewellEvent;
-        b.directWrites = directWrites;
         return b;
-    }
-
-    /** Whether an item reaching an idle stream is written on the publisher's thread (see the builder's method). */
-    public boolean directWrites() {
-        return directWrites;
     }
 
     /** Time between keep-alive pings; {@link Duration#ZERO} when pings are off. */
@@ -166,7 +156,6 @@ public final class StreamOptions {
         private Function<Throwable, SseEvent> errorEvent = error -> null;
         private Duration shutdownGracePeriod = Duration.ZERO;
         private SseEvent farewellEvent;
-        private boolean directWrites;
 
         private Builder() {
         }
@@ -243,20 +232,6 @@ public final class StreamOptions {
         /** An event written last when the application shuts down (default none). */
         public Builder farewellEvent(SseEvent event) {
             this.farewellEvent = event;
-            return this;
-        }
-
-        /**
-         * Whether an item that reaches an idle stream is written at once, on the thread that emits it, when the
-         * connection takes the bytes without waiting (Grizzly; a servlet container's non-blocking output); else, or
-         * while the stream is busy, it goes through the writer pool as always. This saves a thread hand-off per
-         * event, which matters when one event goes to thousands of streams: the registry's streams have it on,
-         * and {@code publish} then returns once the idle subscribers have their bytes. Leave it off (the default)
-         * for a publisher that emits faster than one write per item keeps up: through the writer pool, its items
-         * are written in batches.
-         */
-        public Builder directWrites(boolean on) {
-            this.directWrites = on;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package dev.ssejaxrs.stream;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,8 +51,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
     private final StreamConnection connection;
     private final LineSeparator separator;
     private final long sendTimeoutNanos;
-    /** Whether an item reaching an idle stream is written on the publisher's thread ({@link #writeNow}). */
-    private final boolean directWrites;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
@@ -85,7 +82,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
         this.connection = connection;
         this.separator = options.lineSeparator();
         this.sendTimeoutNanos = options.sendTimeout().toNanos();
-        this.directWrites = options.directWrites() && connection.writesWithoutWaiting();
     }
 
     /** Subscribes to the publisher; items wait until {@link #activate()}. */
@@ -157,7 +153,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
     @Override
     public void onNext(Object item) {
         Objects.requireNonNull(item, "item"); // rule 2.13
-        if (closeReason.get() == null && !(directWrites && writeNow(item))) {
+        if (closeReason.get() == null) {
             pending.offer(item);
             signal();
         }
@@ -305,63 +301,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
         if (wip.getAndIncrement() == 0) {
             drainOnWriters();
-        }
-    }
-
-    /**
-     * Direct writes: an event that reaches an idle stream whose connection can take bytes now is written on this
-     * thread, its shared encoding as it is, sparing the hand-off to the writer pool and a copy. Anything else (a
-     * busy or full stream, other items waiting, a failure) continues as a drain on the writer pool, which then
-     * holds the turn this call took. Returns {@code false}, having done nothing, when the item must go the usual way.
-     */
-    private boolean writeNow(Object item) {
-        if (!active || !(item instanceof SseEvent event) || !wip.compareAndSet(0, 1)) {
-            return false;
-        }
-        boolean written = false;
-        try {
-            if (closeReason.get() == null && pending.isEmpty() && connection.isReady()) {
-                event.writeTo(new SharedBytes(connection), separator);
-                connection.flush();
-                runtime.written(1, event.encodedLength(separator));
-                requestMore(1);
-                written = true;
-            } else {
-                pending.offer(item);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "an event stream write failed: the client is gone", e);
-            close(CloseReason.CLIENT_GONE, false);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "an event stream failed", e);
-            close(CloseReason.CLIENT_GONE, true);
-        } catch (Error e) {
-            close(CloseReason.CALLBACK_ERROR, true);
-            drainOnWriters();
-            throw e;
-        }
-        if (!written || closeReason.get() != null || !wip.compareAndSet(1, 0)) {
-            drainOnWriters(); // what came meanwhile, what waits for the client, or the end of the stream
-        }
-        return true;
-    }
-
-    /** Passes the bytes an event writes (its encoding, made once and never changed) to the connection uncopied. */
-    private static final class SharedBytes extends OutputStream {
-        private final StreamConnection connection;
-
-        SharedBytes(StreamConnection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void write(int b) {
-            throw new UnsupportedOperationException("an event writes its encoding in one piece");
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            connection.writeShared(bytes, offset, length);
         }
     }
 

@@ -6,17 +6,13 @@
 # Every scenario gets a fresh demo JVM, as every peer does, with the harness's JVM flags (PEER_JAVA_OPTS, -Xmx1g):
 # a JVM that already ran another scenario has a grown heap and a warm JIT, and its figures do not compare.
 # The harness lives in ../shared/bench (override with SSE_BENCH=/path); build it once with `$SSE_BENCH/run.sh build`.
-# Result lines go to bench/results/run-<time>.txt, followed by the harness's table.
+# Result lines go to bench/results/run-<time>.txt, then a table per scenario (again: bench/run.sh --summary FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH=$(cd "${SSE_BENCH:-../shared/bench}" && pwd)
 SCENARIOS=${*:-stream1 stream8}
 JAVA_OPTS=${PEER_JAVA_OPTS:--Xmx1g}
 [ -x "$BENCH/run.sh" ] || { echo "no SSE harness at $BENCH (set SSE_BENCH)" >&2; exit 2; }
-[ -f "$BENCH/loadgen/target/loadgen.jar" ] || { echo "harness not built: run $BENCH/run.sh build" >&2; exit 2; }
-
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-CP="target/classes:target/test-classes:$(cat target/bench.classpath)"
 mkdir -p bench/results
 RESULTS="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).txt"
 PID=""
@@ -45,6 +41,37 @@ start_demo() { # SCENARIO -> PID, BASE
   exit 1
 }
 
+summary() { # RESULTS_FILE -> one table per scenario, a row per server (the last line per server and scenario wins)
+  awk '
+  function kb(b) { return sprintf("%.1f KB", b / 1000) }
+  /^peer=/ {
+    delete kv
+    for (i = 1; i <= NF; i++) { eq = index($i, "="); if (eq) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
+    s = kv["scenario"]; p = kv["peer"]
+    if (!(s in seen)) { seen[s] = 1; order[++ns] = s }
+    if (!((s, p) in row)) { n[s]++; peers[s, n[s]] = p }
+    if (kv["mode"] == "failed") row[s, p] = "failed"
+    else if (s ~ /^stream/) row[s, p] = kv["events_per_s"] " ev/s (rounds " kv["eps_rounds"] ") | server CPU " kv["server_cpu_s"] " s"
+    else if (s ~ /^fanout/) row[s, p] = kv["delivered"] "/" kv["expected"] " dups " kv["dups"] " | " kv["events_per_s"] " ev/s at " kv["pub_rate"] " msg/s | p50 " kv["p50_ms"] " / p99 " kv["p99_ms"] " ms | server CPU " kv["server_cpu_s"] " s"
+    else if (s ~ /^idle/) row[s, p] = kv["connected"] "/" kv["conns"] " | RSS " kb(kv["bytes_per_conn"]) " | live heap " kb(kv["live_heap_bytes_per_conn"]) " per connection"
+  }
+  END {
+    for (i = 1; i <= ns; i++) {
+      s = order[i]; print ""; print "| " s " | result |"; print "|---|---|"
+      for (j = 1; j <= n[s]; j++) print "| " peers[s, j] " | " row[s, peers[s, j]] " |"
+    }
+  }' "$1"
+}
+
+if [ "${1:-}" = "--summary" ]; then
+  summary "$2"
+  exit 0
+fi
+[ -f "$BENCH/loadgen/target/loadgen.jar" ] || { echo "harness not built: run $BENCH/run.sh build" >&2; exit 2; }
+
+mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="target/classes:target/test-classes:$(cat target/bench.classpath)"
+
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -1), JVM flags: $JAVA_OPTS"
   echo "# git $(git rev-parse --short HEAD), scenarios: $SCENARIOS, peers: ${PEERS:-none}"
@@ -58,4 +85,4 @@ for scenario in $SCENARIOS; do
     "$BENCH/run.sh" "$peer" "$scenario" | tee -a "$RESULTS"
   done
 done
-"$BENCH/run.sh" table "$RESULTS"
+summary "$RESULTS"

@@ -70,6 +70,11 @@ final class StreamPump implements Flow.Subscriber<Object> {
     private boolean upstreamDone;
 
     // Owned by the drain task.
+    /**
+     * The thread running the drain, or {@code null}: an item the publisher emits on it (inside the drain's request)
+     * needs no signal. Only that thread's own writes matter to the comparison, so a plain field is enough.
+     */
+    private Thread drainer;
     private int itemsInBatch;
     private int writtenSinceRequest;
     private boolean released;
@@ -155,7 +160,9 @@ final class StreamPump implements Flow.Subscriber<Object> {
         Objects.requireNonNull(item, "item"); // rule 2.13
         if (closeReason.get() == null) {
             pending.offer(item);
-            signal();
+            if (drainer != Thread.currentThread()) {
+                signal(); // else the publisher answers the drain's request on its thread: the running drain goes on
+            }
         }
     }
 
@@ -316,15 +323,18 @@ final class StreamPump implements Flow.Subscriber<Object> {
     // ---- The drain task: one at a time.
 
     private void drain() {
+        drainer = Thread.currentThread();
         int missed = 1;
         do {
             try {
                 if (!drainOnce()) {
                     // a firehose stream must not keep a shared writer thread: continue in a new task
                     try {
+                        drainer = null;
                         runtime.writers().execute(this::drain);
                         return;
                     } catch (RejectedExecutionException stopped) {
+                        drainer = Thread.currentThread();
                         continue;
                     }
                 }
@@ -341,7 +351,11 @@ final class StreamPump implements Flow.Subscriber<Object> {
                 release();
                 throw e; // never swallowed; the pool replaces its thread
             }
+            drainer = null; // before the turn may pass to another thread
             missed = wip.addAndGet(-missed);
+            if (missed != 0) {
+                drainer = Thread.currentThread();
+            }
         } while (missed != 0);
     }
 

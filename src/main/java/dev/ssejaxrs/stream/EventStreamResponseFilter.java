@@ -13,6 +13,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.glassfish.jersey.server.CloseableService;
@@ -88,7 +89,7 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             if (grizzly != null) {
                 grizzly.beforeCommit(jersey);
             }
-            response.setStatus(stream.options().status());
+            response.setStatusInfo(new StatusCode(stream.options().status()));
             stream.options().headers().forEach(headers::putSingle);
         }
         headers.putSingle(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
@@ -107,6 +108,28 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             start.untilRequestEnds(requestEnd);
         } else {
             LOG.log(System.Logger.Level.DEBUG, "no CloseableService: the stream opens when its head is written");
+        }
+    }
+
+    /**
+     * A status without a reason phrase, so that the container writes its own: Grizzly then takes its shared bytes
+     * for the status line, where a phrase set by the application is copied into a buffer that every open stream
+     * keeps (half a kilobyte each).
+     */
+    private record StatusCode(int code) implements Response.StatusType {
+        @Override
+        public int getStatusCode() {
+            return code;
+        }
+
+        @Override
+        public Response.Status.Family getFamily() {
+            return Response.Status.Family.familyOf(code);
+        }
+
+        @Override
+        public String getReasonPhrase() {
+            return null;
         }
     }
 

@@ -68,6 +68,7 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
         boolean head = HttpMethod.HEAD.equals(request.getMethod());
+        boolean returned = stream != null;
         if (stream != null) {
             EventStreamOutput output = new EventStreamOutput(stream);
             untilRequestEnds(output.start());
@@ -87,7 +88,9 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         }
         if (stream != null) {
             if (grizzly != null) {
-                grizzly.beforeCommit(jersey);
+                // only a returned stream: a sink's request was suspended before this filter, with a timeout
+                // handler that holds the whole request for as long as the response is open
+                grizzly.beforeCommit(jersey, returned && !head);
             }
             response.setStatusInfo(new StatusCode(stream.options().status()));
             stream.options().headers().forEach(headers::putSingle);

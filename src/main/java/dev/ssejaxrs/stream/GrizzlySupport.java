@@ -33,14 +33,22 @@ final class GrizzlySupport {
     }
 
     /**
-     * Before Jersey commits an event-stream response to an HTTP/1.0 request: answer in HTTP/1.0, whose body ends
-     * when the connection closes. An HTTP/1.0 client does not know chunked framing (RFC 9112, section 6.1), but
-     * Grizzly marks every HTTP/1.1 response of unknown length chunked, whatever the request's version.
+     * Before Jersey commits an event-stream response: holds the response writer if asked (see
+     * {@link HeldResponseWriter}),
+     * and to an HTTP/1.0 request answers in HTTP/1.0, whose body ends when the connection closes. An HTTP/1.0
+     * client does not know chunked framing (RFC 9112, section 6.1), but Grizzly marks every HTTP/1.1 response of
+     * unknown length chunked, whatever the request's version.
      */
-    void beforeCommit(JerseyInternals jersey) {
+    void beforeCommit(JerseyInternals jersey, boolean holdWriter) {
         Request request = jersey.requestInstance(Request.class);
-        if (request != null && request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
+        if (request == null) {
+            return;
+        }
+        if (request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
             request.getResponse().getResponse().setProtocol(Protocol.HTTP_1_0);
+        }
+        if (holdWriter) {
+            jersey.holdResponseWriter(); // lets Jersey let go of the request once the stream runs
         }
     }
 
@@ -50,7 +58,7 @@ final class GrizzlySupport {
         if (request == null) {
             return null;
         }
-        GrizzlyConnection connection = new GrizzlyConnection(out, response, request,
+        GrizzlyConnection connection = new GrizzlyConnection(out, response, jersey.heldResponseWriter(), request,
                 http2 ? GrizzlyHttp2.streamOf(request) : null);
         Transport transport = connection.grizzlyConnection().getTransport();
         if (joinedTransports.add(transport)) {

@@ -48,6 +48,11 @@ import org.glassfish.jersey.server.ContainerRequest;
  * <li><b>Jersey's servlet container takes an asynchronous cycle that is already started</b> ({@link ServletSupport}
  *     starts it inside the writer, before Jersey would, so that its listener is in place first): {@code TomcatIT},
  *     {@code PayaraIT} and the Spring Boot test.</li>
+ * <li><b>The response writer is taken from the request after the response filters</b>: on Grizzly the filter wraps
+ *     it in a {@link HeldResponseWriter} ({@code ContainerRequest.setWriter}, public API), so that once the stream
+ *     runs Jersey can finish the request (closing its chunked output, releasing the request scope) while the
+ *     response goes on; Jersey's {@code ServerRuntime} reads the writer in {@code writeResponse}, after the
+ *     filters ({@code StreamSetupTest}, {@code FramingAndHeadersTest}, every Grizzly stream test).</li>
  * <li><b>Grizzly's graceful shutdown</b> ({@code GracefulShutdownListener} on the transport, in
  *     {@link GrizzlySupport}): public Grizzly API; {@code ShutdownTest}.</li>
  * </ol>
@@ -89,6 +94,30 @@ final class JerseyInternals {
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "suspending the response failed; Jersey suspends it itself", e);
         }
+    }
+
+    /**
+     * Replaces the current request's response writer with a {@link HeldResponseWriter} around it, or returns
+     * {@code null} when there is none. Must run in a response filter, inside Jersey's request scope: Jersey's
+     * {@code ServerRuntime} takes the writer from the request after the response filters have run.
+     */
+    HeldResponseWriter holdResponseWriter() {
+        ContainerRequest request = requestInstance(ContainerRequest.class);
+        if (request == null || request.getResponseWriter() == null) {
+            return null;
+        }
+        if (request.getResponseWriter() instanceof HeldResponseWriter held) {
+            return held;
+        }
+        HeldResponseWriter held = new HeldResponseWriter(request.getResponseWriter());
+        request.setWriter(held);
+        return held;
+    }
+
+    /** The {@link HeldResponseWriter} of the current request, or {@code null}. Must run inside the request scope. */
+    HeldResponseWriter heldResponseWriter() {
+        ContainerRequest request = requestInstance(ContainerRequest.class);
+        return request != null && request.getResponseWriter() instanceof HeldResponseWriter held ? held : null;
     }
 
     /**

@@ -90,7 +90,7 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             if (grizzly != null) {
                 // only a returned stream: a sink's request was suspended before this filter, with a timeout
                 // handler that holds the whole request for as long as the response is open
-                grizzly.beforeCommit(jersey, returned && !head);
+                grizzly.beforeCommit(jersey, request, returned && !head);
             }
             response.setStatusInfo(new StatusCode(stream.options().status()));
             stream.options().headers().forEach(headers::putSingle);

@@ -5,6 +5,8 @@ import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.ws.rs.container.ContainerRequestContext;
+
 import org.glassfish.grizzly.GracefulShutdownListener;
 import org.glassfish.grizzly.ShutdownContext;
 import org.glassfish.grizzly.Transport;
@@ -39,7 +41,7 @@ final class GrizzlySupport {
      * client does not know chunked framing (RFC 9112, section 6.1), but Grizzly marks every HTTP/1.1 response of
      * unknown length chunked, whatever the request's version.
      */
-    void beforeCommit(JerseyInternals jersey, boolean holdWriter) {
+    void beforeCommit(JerseyInternals jersey, ContainerRequestContext context, boolean holdWriter) {
         Request request = jersey.requestInstance(Request.class);
         if (request == null) {
             return;
@@ -48,7 +50,7 @@ final class GrizzlySupport {
             request.getResponse().getResponse().setProtocol(Protocol.HTTP_1_0);
         }
         if (holdWriter) {
-            jersey.holdResponseWriter(); // lets Jersey let go of the request once the stream runs
+            jersey.holdResponseWriter(context); // lets Jersey let go of the request once the stream runs
         }
     }
 

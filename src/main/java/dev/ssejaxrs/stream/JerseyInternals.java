@@ -3,6 +3,7 @@ package dev.ssejaxrs.stream;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.FeatureContext;
 
 import org.glassfish.jersey.InjectionManagerProvider;
@@ -101,8 +102,10 @@ final class JerseyInternals {
      * {@code null} when there is none. Must run in a response filter, inside Jersey's request scope: Jersey's
      * {@code ServerRuntime} takes the writer from the request after the response filters have run.
      */
-    HeldResponseWriter holdResponseWriter() {
-        ContainerRequest request = requestInstance(ContainerRequest.class);
+    HeldResponseWriter holdResponseWriter(ContainerRequestContext context) {
+        // Jersey's request context is its ContainerRequest: no lookup (each one leaves kilobytes of garbage)
+        ContainerRequest request = context instanceof ContainerRequest jerseys ? jerseys
+                : requestInstance(ContainerRequest.class);
         if (request == null || request.getResponseWriter() == null) {
             return null;
         }

@@ -23,6 +23,11 @@ final class GrizzlySupport {
     private static final System.Logger LOG = System.getLogger(GrizzlySupport.class.getName());
 
     private static final String HTTP2_STREAM = "org.glassfish.grizzly.http2.Http2Stream";
+    /**
+     * The response buffer of an event stream: Grizzly's least. The stream writes each batch once and flushes it, so
+     * a larger buffer batches nothing; a larger write goes out from the stream's own bytes.
+     */
+    private static final int WRITE_BUFFER_BYTES = 512;
 
     private final SseRuntime runtime;
     private final Set<Transport> joinedTransports = ConcurrentHashMap.newKeySet();
@@ -35,8 +40,8 @@ final class GrizzlySupport {
     }
 
     /**
-     * Before Jersey commits an event-stream response: holds the response writer if asked (see
-     * {@link HeldResponseWriter}),
+     * Before Jersey commits an event-stream response: makes its write buffer small, holds the response writer if
+     * asked (see {@link HeldResponseWriter}),
      * and to an HTTP/1.0 request answers in HTTP/1.0, whose body ends when the connection closes. An HTTP/1.0
      * client does not know chunked framing (RFC 9112, section 6.1), but Grizzly marks every HTTP/1.1 response of
      * unknown length chunked, whatever the request's version.
@@ -46,6 +51,9 @@ final class GrizzlySupport {
         if (request == null) {
             return;
         }
+        // Grizzly copies a write smaller than the response's buffer into a new buffer of that size (a pooled one only
+        // on its own threads): with its default, every ping of every idle stream would cost a fresh 16 KB.
+        request.getResponse().setBufferSize(WRITE_BUFFER_BYTES);
         if (request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
             request.getResponse().getResponse().setProtocol(Protocol.HTTP_1_0);
         }

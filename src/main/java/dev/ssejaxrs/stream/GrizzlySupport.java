@@ -47,7 +47,7 @@ final class GrizzlySupport {
      * unknown length chunked, whatever the request's version.
      */
     void beforeCommit(JerseyInternals jersey, ContainerRequestContext context, boolean holdWriter) {
-        Request request = jersey.requestInstance(Request.class);
+        Request request = JerseyInternals.Grizzly.request(jersey);
         if (request == null) {
             return;
         }
@@ -64,7 +64,7 @@ final class GrizzlySupport {
 
     /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
     StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
-        Request request = jersey.requestInstance(Request.class);
+        Request request = JerseyInternals.Grizzly.request(jersey);
         if (request == null) {
             return null;
         }

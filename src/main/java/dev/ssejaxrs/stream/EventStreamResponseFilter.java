@@ -13,6 +13,7 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.glassfish.jersey.server.CloseableService;
@@ -67,6 +68,7 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
         boolean head = HttpMethod.HEAD.equals(request.getMethod());
+        boolean returned = stream != null;
         if (stream != null) {
             EventStreamOutput output = new EventStreamOutput(stream);
             untilRequestEnds(output.start());
@@ -86,9 +88,11 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
         }
         if (stream != null) {
             if (grizzly != null) {
-                grizzly.beforeCommit(jersey);
+                // only a returned stream: a sink's request was suspended before this filter, with a timeout
+                // handler that holds the whole request for as long as the response is open
+                grizzly.beforeCommit(jersey, request, returned && !head);
             }
-            response.setStatus(stream.options().status());
+            response.setStatusInfo(new StatusCode(stream.options().status()));
             stream.options().headers().forEach(headers::putSingle);
         }
         headers.putSingle(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
@@ -107,6 +111,28 @@ final class EventStreamResponseFilter implements ContainerResponseFilter {
             start.untilRequestEnds(requestEnd);
         } else {
             LOG.log(System.Logger.Level.DEBUG, "no CloseableService: the stream opens when its head is written");
+        }
+    }
+
+    /**
+     * A status without a reason phrase, so that the container writes its own: Grizzly then takes its shared bytes
+     * for the status line, where a phrase set by the application is copied into a buffer that every open stream
+     * keeps (half a kilobyte each).
+     */
+    private record StatusCode(int code) implements Response.StatusType {
+        @Override
+        public int getStatusCode() {
+            return code;
+        }
+
+        @Override
+        public Response.Status.Family getFamily() {
+            return Response.Status.Family.familyOf(code);
+        }
+
+        @Override
+        public String getReasonPhrase() {
+            return null;
         }
     }
 

@@ -12,6 +12,7 @@ import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.io.OutputBuffer;
 import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
 
 /**
  * A stream's connection on Grizzly: writes never wait for the client, because the stream writes only after
@@ -19,24 +20,43 @@ import org.glassfish.grizzly.http.server.Request;
  * connection is noticed at once through a close listener, even on an idle stream (the connection is read again
  * while the response streams, so the end of input shows).
  *
+ * <p>Once the stream runs, Jersey lets go of the request: with the response writer held (see
+ * {@link HeldResponseWriter}) the stream closes Jersey's chunked output at {@link #startStreaming()}, which ends
+ * Jersey's processing and releases its request scope, while the response goes on; the stream writes to Grizzly's
+ * response stream directly and ends the response itself. An idle stream then keeps Grizzly's request and response,
+ * not Jersey's. Without a held writer (a {@code HEAD} request, or a request Jersey has not suspended) Jersey ends
+ * the response when the stream closes its chunked output, as on any container.
+ *
  * <p>Over HTTP/2 the connection carries other streams too: a client that cancels this stream only (RST_STREAM)
  * leaves the connection open and Grizzly's writes succeeding, so {@link #isClientGone()} also asks the
  * {@link MultiplexedStream}, which the application's scheduler does on every watchdog tick; and {@link #abort()}
  * ends this stream, never the shared connection.
  */
-final class GrizzlyConnection extends JerseyConnection {
+final class GrizzlyConnection implements StreamConnection {
     private static final System.Logger LOG = System.getLogger(GrizzlyConnection.class.getName());
     private final OutputBuffer buffer;
+    private final Response response;
     private final Connection<?> connection;
     /** The HTTP/2 stream of this response, or {@code null} over HTTP/1.x. */
     private final MultiplexedStream multiplexed;
+    /** Where the stream writes: Grizzly's response stream when the writer is held, else Jersey's. */
+    private final OutputStream out;
+    /** The held response writer, or {@code null}: then Jersey ends the response. */
+    private final HeldResponseWriter held;
+    /** Jersey's chunked output, until Jersey has let go of the request ({@code null} after). */
+    private volatile AutoCloseable jerseyOutput;
     private volatile CloseListener<Closeable, ICloseType> closeListener;
 
-    GrizzlyConnection(OutputStream out, AutoCloseable response, Request request, MultiplexedStream multiplexed) {
-        super(out, response);
-        this.buffer = request.getResponse().getOutputBuffer();
+    GrizzlyConnection(OutputStream jerseyStream, AutoCloseable jerseyOutput, HeldResponseWriter held, Request request,
+            MultiplexedStream multiplexed) {
+        this.response = request.getResponse();
+        this.buffer = response.getOutputBuffer();
         this.connection = request.getContext().getConnection();
         this.multiplexed = multiplexed;
+        OutputStream containerStream = held == null ? null : held.containerStream();
+        this.held = containerStream == null ? null : held;
+        this.out = containerStream == null ? jerseyStream : containerStream;
+        this.jerseyOutput = jerseyOutput;
     }
 
     /** One stream of a multiplexed (HTTP/2) connection, without naming Grizzly's HTTP/2 types. */
@@ -52,26 +72,42 @@ final class GrizzlyConnection extends JerseyConnection {
         return connection;
     }
 
-    // Once the head is sent, Jersey's layers over Grizzly's output only pass bytes on: write to Grizzly directly.
+    /**
+     * Lets Jersey finish the request now, if the response writer is held and Jersey has suspended the response
+     * (so it is done with it): closing Jersey's chunked output then ends Jersey's processing, not the response.
+     */
+    @Override
+    public void startStreaming() {
+        AutoCloseable output = jerseyOutput;
+        if (held != null && output != null && response.isSuspended()) {
+            held.takeOver();
+            jerseyOutput = null;
+            JerseyConnection.endOutput(output);
+        }
+    }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        buffer.write(bytes, offset, length);
+        out.write(bytes, offset, length);
     }
 
     @Override
     public void writeShared(byte[] bytes, int offset, int length) throws IOException {
-        buffer.writeByteBuffer(ByteBuffer.wrap(bytes, offset, length)); // sent from the array itself: no copy
+        if (held != null) {
+            buffer.writeByteBuffer(ByteBuffer.wrap(bytes, offset, length)); // sent from the array itself: no copy
+        } else {
+            out.write(bytes, offset, length);
+        }
     }
 
     @Override
     public boolean keepsSharedBytes() {
-        return true;
+        return held != null; // writes go to Grizzly's own stream, which sends a wrapped array as it is
     }
 
     @Override
     public void flush() throws IOException {
-        buffer.flush();
+        out.flush();
     }
 
     @Override
@@ -143,7 +179,12 @@ final class GrizzlyConnection extends JerseyConnection {
                 LOG.log(System.Logger.Level.DEBUG, "the connection is closed already", e);
             }
         }
-        super.end();
+        AutoCloseable output = jerseyOutput;
+        if (output != null) {
+            JerseyConnection.endOutput(output);
+        } else {
+            held.end();
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.ws.rs.container.ContainerRequestContext;
+
 import org.glassfish.grizzly.GracefulShutdownListener;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.ShutdownContext;
@@ -25,6 +27,11 @@ final class GrizzlySupport {
     private static final System.Logger LOG = System.getLogger(GrizzlySupport.class.getName());
 
     private static final String HTTP2_STREAM = "org.glassfish.grizzly.http2.Http2Stream";
+    /**
+     * The response buffer of an event stream: Grizzly's least. The stream writes each batch once and flushes it, so
+     * a larger buffer batches nothing; a larger write goes out from the stream's own bytes.
+     */
+    private static final int WRITE_BUFFER_BYTES = 512;
 
     private final SseRuntime runtime;
     private final Set<Transport> joinedTransports = ConcurrentHashMap.newKeySet();
@@ -49,24 +56,35 @@ final class GrizzlySupport {
     }
 
     /**
-     * Before Jersey commits an event-stream response to an HTTP/1.0 request: answer in HTTP/1.0, whose body ends
-     * when the connection closes. An HTTP/1.0 client does not know chunked framing (RFC 9112, section 6.1), but
-     * Grizzly marks every HTTP/1.1 response of unknown length chunked, whatever the request's version.
+     * Before Jersey commits an event-stream response: makes its write buffer small, holds the response writer if
+     * asked (see {@link HeldResponseWriter}),
+     * and to an HTTP/1.0 request answers in HTTP/1.0, whose body ends when the connection closes. An HTTP/1.0
+     * client does not know chunked framing (RFC 9112, section 6.1), but Grizzly marks every HTTP/1.1 response of
+     * unknown length chunked, whatever the request's version.
      */
-    void beforeCommit(JerseyInternals jersey) {
-        Request request = jersey.requestInstance(Request.class);
-        if (request != null && request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
+    void beforeCommit(JerseyInternals jersey, ContainerRequestContext context, boolean holdWriter) {
+        Request request = JerseyInternals.Grizzly.request(jersey);
+        if (request == null) {
+            return;
+        }
+        // Grizzly copies a write smaller than the response's buffer into a new buffer of that size (a pooled one only
+        // on its own threads): with its default, every ping of every idle stream would cost a fresh 16 KB.
+        request.getResponse().setBufferSize(WRITE_BUFFER_BYTES);
+        if (request.getProtocol().compareTo(Protocol.HTTP_1_1) < 0) {
             request.getResponse().getResponse().setProtocol(Protocol.HTTP_1_0);
+        }
+        if (holdWriter) {
+            jersey.holdResponseWriter(context); // lets Jersey let go of the request once the stream runs
         }
     }
 
     /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
     StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
-        Request request = jersey.requestInstance(Request.class);
+        Request request = JerseyInternals.Grizzly.request(jersey);
         if (request == null) {
             return null;
         }
-        GrizzlyConnection connection = new GrizzlyConnection(out, response, request,
+        GrizzlyConnection connection = new GrizzlyConnection(out, response, jersey.heldResponseWriter(), request,
                 http2 ? GrizzlyHttp2.streamOf(request) : null);
         Transport transport = connection.grizzlyConnection().getTransport();
         if (joinedTransports.add(transport)) {

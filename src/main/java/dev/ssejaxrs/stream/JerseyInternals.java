@@ -1,12 +1,18 @@
 package dev.ssejaxrs.stream;
 
 import java.lang.System.Logger.Level;
+import java.lang.reflect.Type;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.core.GenericType;
+
+import org.glassfish.grizzly.http.server.Request;
 
 import org.glassfish.jersey.InjectionManagerProvider;
 import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.jersey.internal.util.collection.Ref;
 import org.glassfish.jersey.server.ContainerRequest;
 
 /**
@@ -23,7 +29,8 @@ import org.glassfish.jersey.server.ContainerRequest;
  * <ol>
  * <li><b>{@code InjectionManager} and {@code InjectionManagerProvider}</b>
  *     ({@code org.glassfish.jersey.internal.inject}, here only): the request's container objects are looked up in the request scope while the start chunk is
- *     written: Grizzly's {@code Request}, which {@code GrizzlyHttpContainer} binds, and the servlet
+ *     written: Grizzly's {@code Request}, which {@code GrizzlyHttpContainer} binds (read through the
+ *     {@code Ref<Request>} it fills, {@code org.glassfish.jersey.internal.util.collection.Ref}), and the servlet
  *     {@code HttpServletRequest}, which Jersey's servlet container binds. Without them every container falls back to
  *     the generic {@link JerseyConnection}, which works but notices a vanished client only at its next write
  *     ({@code DisconnectAndTimeoutTest}, {@code TomcatIT}).</li>
@@ -48,6 +55,11 @@ import org.glassfish.jersey.server.ContainerRequest;
  * <li><b>Jersey's servlet container takes an asynchronous cycle that is already started</b> ({@link ServletSupport}
  *     starts it inside the writer, before Jersey would, so that its listener is in place first): {@code TomcatIT},
  *     {@code PayaraIT} and the Spring Boot test.</li>
+ * <li><b>The response writer is taken from the request after the response filters</b>: on Grizzly the filter wraps
+ *     it in a {@link HeldResponseWriter} ({@code ContainerRequest.setWriter}, public API), so that once the stream
+ *     runs Jersey can finish the request (closing its chunked output, releasing the request scope) while the
+ *     response goes on; Jersey's {@code ServerRuntime} reads the writer in {@code writeResponse}, after the
+ *     filters ({@code StreamSetupTest}, {@code FramingAndHeadersTest}, every Grizzly stream test).</li>
  * <li><b>Grizzly's graceful shutdown</b> ({@code GracefulShutdownListener} on the transport, in
  *     {@link GrizzlySupport}): public Grizzly API; {@code ShutdownTest}.</li>
  * </ol>
@@ -92,6 +104,32 @@ final class JerseyInternals {
     }
 
     /**
+     * Replaces the current request's response writer with a {@link HeldResponseWriter} around it, or returns
+     * {@code null} when there is none. Must run in a response filter, inside Jersey's request scope: Jersey's
+     * {@code ServerRuntime} takes the writer from the request after the response filters have run.
+     */
+    HeldResponseWriter holdResponseWriter(ContainerRequestContext context) {
+        // Jersey's request context is its ContainerRequest: no lookup (each one leaves kilobytes of garbage)
+        ContainerRequest request = context instanceof ContainerRequest jerseys ? jerseys
+                : requestInstance(ContainerRequest.class);
+        if (request == null || request.getResponseWriter() == null) {
+            return null;
+        }
+        if (request.getResponseWriter() instanceof HeldResponseWriter held) {
+            return held;
+        }
+        HeldResponseWriter held = new HeldResponseWriter(request.getResponseWriter());
+        request.setWriter(held);
+        return held;
+    }
+
+    /** The {@link HeldResponseWriter} of the current request, or {@code null}. Must run inside the request scope. */
+    HeldResponseWriter heldResponseWriter() {
+        ContainerRequest request = requestInstance(ContainerRequest.class);
+        return request != null && request.getResponseWriter() instanceof HeldResponseWriter held ? held : null;
+    }
+
+    /**
      * The instance of {@code type} that the container bound for the current request, or {@code null} when there is
      * none (not this container, or outside a request). Must run inside Jersey's request scope.
      */
@@ -104,6 +142,34 @@ final class JerseyInternals {
         } catch (RuntimeException notBound) {
             LOG.log(Level.TRACE, "no {0} in this request", type.getName());
             return null;
+        }
+    }
+
+    /**
+     * Grizzly's side, in a class of its own so that it loads only where Grizzly is on the class path: Grizzly's
+     * request for the current request, or {@code null} when the request did not come from Grizzly. Must run inside
+     * Jersey's request scope. Asks for the {@code Ref<Request>} that {@code GrizzlyHttpContainer} fills as the
+     * request starts: looking up {@code Request} itself makes its request-scoped factory build the instance, which
+     * leaves about 6 KB of garbage per stream.
+     */
+    static final class Grizzly {
+        private static final Type REQUEST_REF = new GenericType<Ref<Request>>() { }.getType();
+
+        private Grizzly() {
+        }
+
+        static Request request(JerseyInternals jersey) {
+            if (jersey.injectionManager != null) {
+                try {
+                    Ref<Request> ref = jersey.injectionManager.getInstance(REQUEST_REF);
+                    if (ref != null && ref.get() != null) {
+                        return ref.get();
+                    }
+                } catch (RuntimeException notBound) {
+                    LOG.log(Level.TRACE, "no Ref<Request> in this request");
+                }
+            }
+            return jersey.requestInstance(Request.class);
         }
     }
 }

@@ -105,6 +105,11 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The status line as received, without its line end: {@code HTTP/1.1 200 OK}. */
+    public String statusLine() {
+        return statusLine;
+    }
+
     public int status() {
         return Integer.parseInt(statusLine.split(" ")[1]);
     }

@@ -42,15 +42,6 @@ final class BatchBuffer extends OutputStream {
         size = newSize;
     }
 
-    /**
-     * After {@link #array()} was handed to a connection that keeps it until sent: the next batch goes into a new
-     * array of the same size.
-     */
-    void handedOver() {
-        bytes = new byte[bytes.length];
-        size = 0;
-    }
-
     int size() {
         return size;
     }

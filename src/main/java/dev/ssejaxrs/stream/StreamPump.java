@@ -40,8 +40,6 @@ final class StreamPump implements Flow.Subscriber<Object> {
     /** Items requested from the publisher ahead of the writes; the queue never holds more. */
     static final int WINDOW = 256;
     private static final int BATCH_BYTES = 64 * 1024;
-    /** From this size on, a batch's array is handed to a connection that keeps it, and the next batch gets a new one. */
-    private static final int HAND_OVER_BYTES = 4096;
     /** Batches one drain run writes before it yields its writer thread to other streams. */
     private static final int BATCHES_PER_RUN = 16;
     private static final Object PING = new Object();
@@ -390,16 +388,10 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
         BatchBuffer batch = BatchBuffer.forThisThread();
         End end = fill(batch);
-        int size = batch.size();
-        if (size > 0) {
-            if (size >= HAND_OVER_BYTES && connection.keepsSharedBytes()) {
-                connection.writeShared(batch.array(), 0, size); // a large batch is sent from its array: no copy
-                batch.handedOver();
-            } else {
-                connection.write(batch.array(), 0, size);
-            }
+        if (batch.size() > 0) {
+            connection.write(batch.array(), 0, batch.size());
             connection.flush();
-            runtime.written(itemsInBatch, size);
+            runtime.written(itemsInBatch, batch.size());
         }
         waitingSince = 0;
         requestMore(itemsInBatch); // only now: the items are written, not just queued

@@ -2,6 +2,7 @@ package dev.ssejaxrs.stream;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Closeable;
@@ -88,6 +89,20 @@ final class GrizzlyConnection implements StreamConnection {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void writeShared(byte[] bytes, int offset, int length) throws IOException {
+        if (held != null) {
+            buffer.writeByteBuffer(ByteBuffer.wrap(bytes, offset, length)); // sent from the array itself: no copy
+        } else {
+            out.write(bytes, offset, length);
+        }
+    }
+
+    @Override
+    public boolean keepsSharedBytes() {
+        return held != null; // the stream writes to Grizzly's own output, which can send a wrapped array as it is
     }
 
     @Override

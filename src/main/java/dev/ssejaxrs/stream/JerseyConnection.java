@@ -33,6 +33,16 @@ class JerseyConnection implements StreamConnection {
     }
 
     @Override
+    public void writeShared(byte[] bytes, int offset, int length) throws IOException {
+        write(bytes, offset, length);
+    }
+
+    @Override
+    public boolean keepsSharedBytes() {
+        return false;
+    }
+
+    @Override
     public void flush() throws IOException {
         out.flush();
     }

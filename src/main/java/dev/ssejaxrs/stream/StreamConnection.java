@@ -15,6 +15,15 @@ interface StreamConnection {
     /** Writes bytes (a whole batch of events); only called after {@link #isReady()} answered {@code true}. */
     void write(byte[] bytes, int offset, int length) throws IOException;
 
+    /**
+     * Writes bytes that never change once made (an event's encoding, shared by every stream it goes to): a connection
+     * that {@linkplain #keepsSharedBytes() keeps them} sends them from the array itself, without a copy.
+     */
+    void writeShared(byte[] bytes, int offset, int length) throws IOException;
+
+    /** Whether {@link #writeShared} keeps the array until it is sent, rather than copying it. */
+    boolean keepsSharedBytes();
+
     /** Sends what was written to the client. */
     void flush() throws IOException;
 

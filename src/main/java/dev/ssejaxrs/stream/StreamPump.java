@@ -1,6 +1,7 @@
 package dev.ssejaxrs.stream;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -386,8 +387,13 @@ final class StreamPump implements Flow.Subscriber<Object> {
         if (waitingSince == 0) {
             waitingSince = System.nanoTime(); // a blocking container may wait inside write()
         }
+        Object first = pending.poll();
+        if (first instanceof SseEvent event && pending.isEmpty() && connection.keepsSharedBytes()) {
+            writeAlone(event);
+            return;
+        }
         BatchBuffer batch = BatchBuffer.forThisThread();
-        End end = fill(batch);
+        End end = fill(batch, first);
         if (batch.size() > 0) {
             connection.write(batch.array(), 0, batch.size());
             connection.flush();
@@ -400,12 +406,47 @@ final class StreamPump implements Flow.Subscriber<Object> {
         }
     }
 
-    /** Encodes pending items into {@code batch} up to about {@link #BATCH_BYTES}; returns how the stream ends. */
-    private End fill(BatchBuffer batch) throws IOException {
+    /**
+     * One event alone (a broadcast reaching an idle stream, mostly): its encoding, made once and shared by every
+     * stream it goes to, is handed to the connection as it is instead of being copied into a batch and then into a
+     * buffer the container takes for the write.
+     */
+    private void writeAlone(SseEvent event) throws IOException {
+        event.writeTo(new SharedBytes(connection), separator);
+        connection.flush();
+        runtime.written(1, event.encodedLength(separator));
+        waitingSince = 0;
+        requestMore(1);
+    }
+
+    /** Passes what an event writes (its encoding, in one piece, never changed) to the connection uncopied. */
+    private static final class SharedBytes extends OutputStream {
+        private final StreamConnection connection;
+
+        SharedBytes(StreamConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            connection.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            connection.writeShared(bytes, offset, length);
+        }
+    }
+
+    /**
+     * Encodes {@code first} (taken already, or {@code null}) and then pending items into {@code batch}, up to about
+     * {@link #BATCH_BYTES}; returns how the stream ends.
+     */
+    private End fill(BatchBuffer batch, Object first) throws IOException {
         int items = 0;
         End end = null;
-        Object item;
-        while (end == null && batch.size() < BATCH_BYTES && (item = pending.poll()) != null) {
+        Object item = first;
+        while (end == null && batch.size() < BATCH_BYTES && (item != null || (item = pending.poll()) != null)) {
             if (item == PING) {
                 pingQueued.set(false);
                 SseEvent ping;
@@ -428,6 +469,7 @@ final class StreamPump implements Flow.Subscriber<Object> {
                     end = cannotEncode(batch, item, e);
                 }
             }
+            item = null;
         }
         itemsInBatch = items;
         return end;

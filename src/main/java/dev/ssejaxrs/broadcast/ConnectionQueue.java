@@ -180,11 +180,6 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         return applyPolicy(event);
     }
 
-    /** Hands what is queued to the stream as far as its demand goes; the store calls it outside its lock. */
-    void deliver() {
-        drain();
-    }
-
     private Offer applyPolicy(SseEvent event) {
         switch (policy.kind) {
             case DISCONNECT -> {
@@ -223,7 +218,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
             }
             completing = true;
         }
-        drain();
+        deliver();
     }
 
     @Override
@@ -242,7 +237,7 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         synchronized (this) {
             demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
         }
-        drain();
+        deliver();
     }
 
     @Override
@@ -258,7 +253,8 @@ final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription
         store.leave(this);
     }
 
-    private void drain() {
+    /** Hands what is queued to the stream as far as its demand goes; the store calls it outside its lock. */
+    void deliver() {
         if (wip.getAndIncrement() == 0) {
             drainLoop(1);
         }

@@ -101,11 +101,6 @@ final class GrizzlyConnection implements StreamConnection {
     }
 
     @Override
-    public boolean keepsSharedBytes() {
-        return held != null; // the stream writes to Grizzly's own output, which can send a wrapped array as it is
-    }
-
-    @Override
     public void flush() throws IOException {
         out.flush();
     }

@@ -46,8 +46,8 @@ final class GrizzlySupport {
 
     /**
      * A writer thread of Grizzly's own kind, as Grizzly's worker pool makes them: a Grizzly write on any other
-     * thread allocates a fresh heap buffer and fresh per-thread caches each time (measured: the largest CPU cost
-     * of a broadcast to 1,000 streams).
+     * thread allocates a fresh heap buffer and fresh per-thread caches each time (the largest single cost in a JFR
+     * profile of a broadcast to 1,000 streams).
      */
     private static Thread workerThread(Runnable task, String name) {
         MemoryManager memory = MemoryManager.DEFAULT_MEMORY_MANAGER;

@@ -38,11 +38,6 @@ class JerseyConnection implements StreamConnection {
     }
 
     @Override
-    public boolean keepsSharedBytes() {
-        return false;
-    }
-
-    @Override
     public void flush() throws IOException {
         out.flush();
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 
 import jakarta.ws.rs.core.Configuration;
 

@@ -17,12 +17,9 @@ interface StreamConnection {
 
     /**
      * Writes bytes that never change once made (an event's encoding, shared by every stream it goes to): a connection
-     * that {@linkplain #keepsSharedBytes() keeps them} sends them from the array itself, without a copy.
+     * may send them from the array itself, without a copy, as Grizzly's does; the others write them as any bytes.
      */
     void writeShared(byte[] bytes, int offset, int length) throws IOException;
-
-    /** Whether {@link #writeShared} keeps the array until it is sent, rather than copying it. */
-    boolean keepsSharedBytes();
 
     /** Sends what was written to the client. */
     void flush() throws IOException;

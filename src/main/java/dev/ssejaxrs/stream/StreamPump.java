@@ -382,41 +382,38 @@ final class StreamPump implements Flow.Subscriber<Object> {
         return true;
     }
 
-    /** Encodes what is pending into one batch, writes and flushes it, and asks the publisher for as many items. */
+    /**
+     * Encodes what is pending into one batch, writes and flushes it, and asks the publisher for as many items. One
+     * event alone (a broadcast reaching an idle stream, mostly) is written from its encoding, made once and shared
+     * by every stream it goes to, instead of being copied into a batch and then into the container's buffer.
+     */
     private void writeBatch() throws IOException {
         if (waitingSince == 0) {
             waitingSince = System.nanoTime(); // a blocking container may wait inside write()
         }
         Object first = pending.poll();
-        if (first instanceof SseEvent event && pending.isEmpty() && connection.keepsSharedBytes()) {
-            writeAlone(event);
-            return;
-        }
-        BatchBuffer batch = BatchBuffer.forThisThread();
-        End end = fill(batch, first);
-        if (batch.size() > 0) {
-            connection.write(batch.array(), 0, batch.size());
+        End end = null;
+        int items;
+        if (first instanceof SseEvent event && pending.isEmpty()) {
+            event.writeTo(new SharedBytes(connection), separator);
             connection.flush();
-            runtime.written(itemsInBatch, batch.size());
+            items = 1;
+            runtime.written(items, event.encodedLength(separator));
+        } else {
+            BatchBuffer batch = BatchBuffer.forThisThread();
+            end = fill(batch, first);
+            items = itemsInBatch;
+            if (batch.size() > 0) {
+                connection.write(batch.array(), 0, batch.size());
+                connection.flush();
+                runtime.written(items, batch.size());
+            }
         }
         waitingSince = 0;
-        requestMore(itemsInBatch); // only now: the items are written, not just queued
+        requestMore(items); // only now: the items are written, not just queued
         if (end != null) {
             close(end.reason(), false);
         }
-    }
-
-    /**
-     * One event alone (a broadcast reaching an idle stream, mostly): its encoding, made once and shared by every
-     * stream it goes to, is handed to the connection as it is instead of being copied into a batch and then into a
-     * buffer the container takes for the write.
-     */
-    private void writeAlone(SseEvent event) throws IOException {
-        event.writeTo(new SharedBytes(connection), separator);
-        connection.flush();
-        runtime.written(1, event.encodedLength(separator));
-        waitingSince = 0;
-        requestMore(1);
     }
 
     /** Passes what an event writes (its encoding, in one piece, never changed) to the connection uncopied. */

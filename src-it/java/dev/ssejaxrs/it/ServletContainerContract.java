@@ -1,6 +1,5 @@
 package dev.ssejaxrs.it;
 
-import dev.ssejaxrs.test.RawClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,10 +17,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.ssejaxrs.test.RawClient;
+
 /**
  * What every servlet container must do with the sample WAR ({@code src-it/webapp}), over real HTTP. It has three
  * Jersey applications: {@code /auto} gets sse-jaxrs through auto-discovery only, {@code /explicit} has
- * auto-discovery off and registers {@code SseFeature}, {@code /unregistered} has it off and registers nothing.
+ * auto-discovery off and registers {@code EventStreamFeature}, {@code /unregistered} has it off and registers nothing.
  * A subclass starts one container for all of its tests and ends with the container's shutdown test (ordered last).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -9,6 +9,8 @@ import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
+import dev.ssejaxrs.internal.cdi.CdiRegistry;
+
 /**
  * Gives a Jersey application its {@link EventRegistry} (inject it with {@code @Context EventRegistry}). Adding the
  * jar registers it with default options through auto-discovery; register an instance to choose the options:

@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.redis.RedisChannelStore;
+import dev.ssejaxrs.internal.store.ChannelStore;
+import dev.ssejaxrs.internal.store.ConnectionQueue;
+import dev.ssejaxrs.internal.store.MemoryChannelStore;
 import dev.ssejaxrs.stream.CloseReason;
 import dev.ssejaxrs.stream.EventStream;
 import dev.ssejaxrs.stream.StreamOptions;
@@ -67,7 +71,7 @@ public final class EventRegistry implements AutoCloseable {
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         // RedisChannelStore (and with it Lettuce) is loaded only when Redis is configured
-        this.store = options.redis == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
+        this.store = options.redis() == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
     }
 
     /** The options of this registry. */
@@ -225,7 +229,7 @@ public final class EventRegistry implements AutoCloseable {
                 }
             }
             for (Address address : addresses) {
-                String refusal = options.accessPolicy.refusal(address, caller);
+                String refusal = options.accessPolicy().refusal(address, caller);
                 if (refusal != null) {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }

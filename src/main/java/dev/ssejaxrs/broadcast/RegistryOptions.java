@@ -40,19 +40,19 @@ import dev.ssejaxrs.stream.StreamOptions;
  */
 public final class RegistryOptions {
 
-    final int historySize;
-    final Duration historyAge;
-    final int offlineQueueSize;
-    final Duration offlineQueueAge;
-    final int subscriberQueueSize;
-    final SlowConsumerPolicy slowConsumerPolicy;
-    final AccessPolicy accessPolicy;
-    final int maxAddresses;
+    private final int historySize;
+    private final Duration historyAge;
+    private final int offlineQueueSize;
+    private final Duration offlineQueueAge;
+    private final int subscriberQueueSize;
+    private final SlowConsumerPolicy slowConsumerPolicy;
+    private final AccessPolicy accessPolicy;
+    private final int maxAddresses;
     final Pattern addressNames;
     final List<String> roles;
-    final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
-    final RedisOptions redis;
+    private final RedisOptions redis;
 
     private RegistryOptions(Builder b) {
         historySize = b.historySize;
@@ -101,6 +101,56 @@ public final class RegistryOptions {
                     + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"");
         }
         return address;
+    }
+
+    /** The value set by {@link Builder#history}. */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** The value set by {@link Builder#history}. */
+    public Duration historyAge() {
+        return historyAge;
+    }
+
+    /** The value set by {@link Builder#offlineQueue}. */
+    public int offlineQueueSize() {
+        return offlineQueueSize;
+    }
+
+    /** The value set by {@link Builder#offlineQueue}. */
+    public Duration offlineQueueAge() {
+        return offlineQueueAge;
+    }
+
+    /** The value set by {@link Builder#subscriberQueue}. */
+    public int subscriberQueueSize() {
+        return subscriberQueueSize;
+    }
+
+    /** The value set by {@link Builder#slowConsumerPolicy}. */
+    public SlowConsumerPolicy slowConsumerPolicy() {
+        return slowConsumerPolicy;
+    }
+
+    /** The value set by {@link Builder#redis}. */
+    public RedisOptions redis() {
+        return redis;
+    }
+
+    /** The value set by {@link Builder#accessPolicy}. */
+    public AccessPolicy accessPolicy() {
+        return accessPolicy;
+    }
+
+    /** The value set by {@link Builder#maxAddresses}. */
+    public int maxAddresses() {
+        return maxAddresses;
+    }
+
+    /** The value set by {@link Builder#scheduler}. */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
     }
 
     /** Builds {@link RegistryOptions}; setters check their argument and name it in the error. */

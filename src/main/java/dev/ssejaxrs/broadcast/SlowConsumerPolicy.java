@@ -14,13 +14,14 @@ import dev.ssejaxrs.event.SseEvent;
  * }</pre>
  */
 public final class SlowConsumerPolicy {
-    enum Kind { DISCONNECT, DROP_OLDEST, LATEST_PER_KEY }
+    /** What a policy does with a subscriber that falls behind. */
+    public enum Kind { DISCONNECT, DROP_OLDEST, LATEST_PER_KEY }
 
     private static final SlowConsumerPolicy DISCONNECT = new SlowConsumerPolicy(Kind.DISCONNECT, null);
     private static final SlowConsumerPolicy DROP_OLDEST = new SlowConsumerPolicy(Kind.DROP_OLDEST, null);
 
-    final Kind kind;
-    final Function<SseEvent, String> key;
+    private final Kind kind;
+    private final Function<SseEvent, String> key;
 
     private SlowConsumerPolicy(Kind kind, Function<SseEvent, String> key) {
         this.kind = kind;
@@ -51,5 +52,15 @@ public final class SlowConsumerPolicy {
     @Override
     public String toString() {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What this policy does with a subscriber that falls behind. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The key function of {@link #latestPerKey}, or {@code null} for the other policies. */
+    public Function<SseEvent, String> key() {
+        return key;
     }
 }

@@ -42,19 +42,19 @@ import java.util.Objects;
  * </table>
  */
 public final class RedisOptions {
-    final String uri;
-    final String keyPrefix;
-    final int historySize;
-    final Duration historyAge;
-    final int offlineQueueSize;
-    final Duration offlineQueueAge;
-    final Duration commandTimeout;
-    final Duration connectTimeout;
-    final int readerConnections;
-    final Duration readBlock;
-    final int readBatch;
-    final Duration presenceTtl;
-    final String nodeId;
+    private final String uri;
+    private final String keyPrefix;
+    private final int historySize;
+    private final Duration historyAge;
+    private final int offlineQueueSize;
+    private final Duration offlineQueueAge;
+    private final Duration commandTimeout;
+    private final Duration connectTimeout;
+    private final int readerConnections;
+    private final Duration readBlock;
+    private final int readBatch;
+    private final Duration presenceTtl;
+    private final String nodeId;
 
     private RedisOptions(Builder b) {
         uri = b.uri;
@@ -126,6 +126,61 @@ public final class RedisOptions {
         int colon = userInfo.indexOf(':');
         String user = colon < 0 ? "" : userInfo.substring(0, colon);
         return uri.substring(0, scheme + 3) + user + ":***" + uri.substring(at);
+    }
+
+    /** The value set by {@link #builder(String)}. */
+    public String uri() {
+        return uri;
+    }
+
+    /** The value set by {@link Builder#history}. */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** The value set by {@link Builder#history}. */
+    public Duration historyAge() {
+        return historyAge;
+    }
+
+    /** The value set by {@link Builder#offlineQueue}. */
+    public int offlineQueueSize() {
+        return offlineQueueSize;
+    }
+
+    /** The value set by {@link Builder#offlineQueue}. */
+    public Duration offlineQueueAge() {
+        return offlineQueueAge;
+    }
+
+    /** The value set by {@link Builder#commandTimeout}. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** The value set by {@link Builder#connectTimeout}. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The value set by {@link Builder#readerConnections}. */
+    public int readerConnections() {
+        return readerConnections;
+    }
+
+    /** The value set by {@link Builder#readBlock}. */
+    public Duration readBlock() {
+        return readBlock;
+    }
+
+    /** The value set by {@link Builder#readBatch}. */
+    public int readBatch() {
+        return readBatch;
+    }
+
+    /** The value set by {@link Builder#presenceTtl}. */
+    public Duration presenceTtl() {
+        return presenceTtl;
     }
 
     /** Builds {@link RedisOptions}; setters check their argument and name it in the error. */

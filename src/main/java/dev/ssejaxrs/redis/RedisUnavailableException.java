@@ -8,7 +8,8 @@ package dev.ssejaxrs.redis;
 public final class RedisUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    RedisUnavailableException(String message, Throwable cause) {
+    /** With {@code message} saying what could not be done, and the failure that stopped it. */
+    public RedisUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

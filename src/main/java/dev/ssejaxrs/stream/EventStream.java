@@ -9,6 +9,12 @@ import java.util.stream.Stream;
 
 import jakarta.ws.rs.sse.SseEventSink;
 
+import dev.ssejaxrs.internal.core.EventStreams;
+import dev.ssejaxrs.internal.core.IteratorPublisher;
+import dev.ssejaxrs.internal.core.ReactiveStreams;
+import dev.ssejaxrs.internal.core.StreamSource;
+import dev.ssejaxrs.internal.jersey.StreamStart;
+
 /**
  * A stream of Server-Sent Events for one client: a source of items plus the {@link StreamOptions} that govern
  * pings, timeouts and shutdown. It is a plain value; nothing runs until a resource returns it or sends it to an
@@ -33,16 +39,20 @@ import jakarta.ws.rs.sse.SseEventSink;
  * }</pre>
  *
  * <p>The stream requests items from a {@link Flow.Publisher} only as earlier ones are written (a window of
- * {@value StreamPump#WINDOW} items), so a slow client slows the publisher instead of filling memory. Iterators,
+ * 256 items), so a slow client slows the publisher instead of filling memory. Iterators,
  * iterables and {@code java.util.stream.Stream}s are read on a worker thread of the application, never on the
  * request thread; a stream source is closed when the event stream ends. When the client goes away, the stream
  * times out or the application stops, the subscription is cancelled.
  */
 public final class EventStream {
-    private final Source source;
+    static {
+        EventStreams.install(stream -> stream.source);
+    }
+
+    private final StreamSource source;
     private final StreamOptions options;
 
-    private EventStream(Source source, StreamOptions options) {
+    private EventStream(StreamSource source, StreamOptions options) {
         this.source = source;
         this.options = Objects.requireNonNull(options, "options");
     }
@@ -105,7 +115,7 @@ public final class EventStream {
     /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
     public static EventStream of(Stream<?> stream, StreamOptions options) {
         Objects.requireNonNull(stream, "stream");
-        return new EventStream(new Source() {
+        return new EventStream(new StreamSource() {
             @Override
             public Flow.Publisher<?> publisher(Executor blockingExecutor) {
                 return new IteratorPublisher(stream.iterator(), stream, blockingExecutor);
@@ -144,25 +154,6 @@ public final class EventStream {
         } finally {
             StreamStart.SENDING.remove();
             start.handedOver(); // Jersey wrote and flushed the start chunk inside send(), or failed to
-        }
-    }
-
-    Flow.Publisher<?> publisher(Executor blockingExecutor) {
-        return source.publisher(blockingExecutor);
-    }
-
-    /** Releases the source of a stream that never opened: a {@code java.util.stream.Stream} is closed. */
-    void discard() {
-        source.discard();
-    }
-
-    /** Where the items come from; iterator sources need the application's blocking executor. */
-    @FunctionalInterface
-    interface Source {
-        Flow.Publisher<?> publisher(Executor blockingExecutor);
-
-        /** Called instead of {@link #publisher} when the stream never opens. */
-        default void discard() {
         }
     }
 }

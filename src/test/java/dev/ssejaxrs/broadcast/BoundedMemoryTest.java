@@ -14,6 +14,7 @@ import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.MemoryChannelStore;
 import dev.ssejaxrs.test.RawClient;
 
 /** Addresses come from URLs: however many a client invents, the registry keeps a bounded number. */
@@ -34,7 +35,7 @@ class BoundedMemoryTest {
                 registry.publish(Address.topic("p" + i), SseEvent.of("event " + i));
             }
             RegistryStats stats = registry.stats();
-            int cap = RegistryOptions.defaults().maxAddresses;
+            int cap = RegistryOptions.defaults().maxAddresses();
             assertEquals(cap, stats.addresses());
             assertEquals(ADDRESSES - cap, stats.evicted());
             assertEquals(cap, stats.retained());

@@ -1,7 +1,5 @@
 package dev.ssejaxrs.broadcast;
 
-
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +8,14 @@ import java.util.concurrent.Flow;
 import dev.ssejaxrs.event.SseEvent;
 
 /** A subscriber that takes everything a registry queue hands it, for tests without HTTP. */
-final class Collected implements Flow.Subscriber<Object> {
+public final class Collected implements Flow.Subscriber<Object> {
     private final List<SseEvent> events = new ArrayList<>();
     private Flow.Subscription subscription;
     private Throwable error;
     private boolean completed;
 
     /** Subscribes a new collector to {@code queue}. */
-    static Collected from(Flow.Publisher<Object> queue) {
+    public static Collected from(Flow.Publisher<Object> queue) {
         Collected collected = new Collected();
         queue.subscribe(collected);
         return collected;
@@ -44,11 +42,11 @@ final class Collected implements Flow.Subscriber<Object> {
         completed = true;
     }
 
-    synchronized List<SseEvent> events() {
+    public synchronized List<SseEvent> events() {
         return List.copyOf(events);
     }
 
-    synchronized List<String> data() {
+    public synchronized List<String> data() {
         return events.stream().map(SseEvent::data).toList();
     }
 
@@ -61,12 +59,12 @@ final class Collected implements Flow.Subscriber<Object> {
     }
 
     /** Waits until {@code n} events have arrived; returns them. */
-    List<SseEvent> await(int n) {
+    public List<SseEvent> await(int n) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> events().size() >= n);
         return events();
     }
 
-    void cancel() {
+    public void cancel() {
         Flow.Subscription s;
         synchronized (this) {
             s = subscription;

@@ -10,6 +10,7 @@ import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterMethod;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.ConnectionQueue;
 
 /**
  * The Reactive Streams TCK's publisher rules, checked against a subscriber's queue: {@code n} events wait for a

@@ -10,6 +10,7 @@ import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.ConnectionQueue;
 
 /** A subscriber's queue joins its addresses only when its stream subscribes, and streams once. */
 class ConnectionQueueTest {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.EventId;
 import dev.ssejaxrs.testing.EventStreamClient;
 import dev.ssejaxrs.testing.OpenEventStream;
 import dev.ssejaxrs.testing.ReceivedEvent;

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.redis.RedisChannelStore;
+import dev.ssejaxrs.internal.store.ConnectionQueue;
+import dev.ssejaxrs.internal.store.EventId;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.redis.RedisProcess;
 import dev.ssejaxrs.redis.RedisUnavailableException;

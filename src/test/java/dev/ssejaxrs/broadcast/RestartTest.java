@@ -13,6 +13,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.EventId;
 import dev.ssejaxrs.test.TestServer;
 import dev.ssejaxrs.testing.EventStreamClient;
 import dev.ssejaxrs.testing.OpenEventStream;

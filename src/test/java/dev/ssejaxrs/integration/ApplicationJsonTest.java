@@ -21,16 +21,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.sse.Sse;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.stream.CloseReason;
 import dev.ssejaxrs.stream.EventStream;
-import dev.ssejaxrs.stream.SseFeature;
+import dev.ssejaxrs.stream.EventStreamFeature;
 import dev.ssejaxrs.test.TestServer;
 
 /**
@@ -100,7 +99,7 @@ class ApplicationJsonTest {
 
     @Test
     void contextResolverOfJsonb_namesTheStreamsProperties() {
-        ResourceConfig app = new ResourceConfig(QuoteResource.class, SseFeature.class, SnakeCaseJsonb.class)
+        ResourceConfig app = new ResourceConfig(QuoteResource.class, EventStreamFeature.class, SnakeCaseJsonb.class)
                 .property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true); // no Jackson
         String appJson = SnakeCaseJsonb.JSONB.toJson(new Quote());
         assertNotEquals(SseEvent.json(new Quote()).data(), appJson);

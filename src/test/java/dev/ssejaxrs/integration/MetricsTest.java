@@ -19,6 +19,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
@@ -29,12 +32,9 @@ import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.metrics.MetricsFeature;
 import dev.ssejaxrs.metrics.SseMetrics;
 import dev.ssejaxrs.stream.EventStream;
-import dev.ssejaxrs.stream.SseFeature;
+import dev.ssejaxrs.stream.EventStreamFeature;
 import dev.ssejaxrs.test.RawClient;
 import dev.ssejaxrs.test.TestServer;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The Micrometer binder, read from a {@code SimpleMeterRegistry} while real streams run. */
 class MetricsTest {
@@ -104,7 +104,7 @@ class MetricsTest {
     @Test
     void applicationWithoutARegistry_hasStreamMetersOnly() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ResourceConfig app = new ResourceConfig(Streams.class, SseFeature.class)
+        ResourceConfig app = new ResourceConfig(Streams.class, EventStreamFeature.class)
                 .property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true)
                 .register(new MetricsFeature(meters));
         try (TestServer server = TestServer.start(app)) {

@@ -9,11 +9,9 @@ import java.util.List;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
 import redis.embedded.RedisServer;
 
 /**
@@ -93,7 +91,7 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     /** Runs {@code commands} on a fresh admin connection (not one of the log's). */
-    synchronized <T> T admin(
+    public synchronized <T> T admin(
             java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> commands) {
         if (adminClient == null) {
             adminClient = RedisClient.create(uri());

@@ -1,8 +1,5 @@
 package dev.ssejaxrs.stream;
 
-import dev.ssejaxrs.test.RawClient;
-import dev.ssejaxrs.test.TestServer;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.StreamPump;
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
 
 /** A client that leaves or stops reading ends its stream and cancels the publisher, once. */
 class DisconnectAndTimeoutTest {

@@ -16,6 +16,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.internal.core.StreamEngine;
+import dev.ssejaxrs.internal.jersey.ApplicationJson;
 import dev.ssejaxrs.test.TestServer;
 
 /**
@@ -61,12 +63,12 @@ class JsonProviderWarningTest {
     private static List<String> check(ResourceConfig app, boolean jsonbPresent) {
         try (TestServer server = TestServer.start(app)) {
             Providers providers = server.injected(Providers.class);
-            return warnings(() -> new ApplicationJson(new SseRuntime(), () -> jsonbPresent).started(providers));
+            return warnings(() -> new ApplicationJson(new StreamEngine(), () -> jsonbPresent).started(providers));
         }
     }
 
     private static ResourceConfig withoutJackson() {
-        return new ResourceConfig(SseFeature.class).property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        return new ResourceConfig(EventStreamFeature.class).property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
     }
 
     @Test

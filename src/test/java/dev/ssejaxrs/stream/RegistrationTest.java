@@ -1,8 +1,5 @@
 package dev.ssejaxrs.stream;
 
-import dev.ssejaxrs.test.RawClient;
-import dev.ssejaxrs.test.TestServer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -13,7 +10,10 @@ import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
 
-/** Adding the jar is enough; with auto-discovery off, registering {@link SseFeature} is. */
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
+
+/** Adding the jar is enough; with auto-discovery off, registering {@link EventStreamFeature} is. */
 class RegistrationTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -31,7 +31,7 @@ class RegistrationTest {
     @Test
     void withAutoDiscoveryDisabled_explicitRegistrationWorks() {
         ResourceConfig app = app().property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true)
-                .register(SseFeature.class);
+                .register(EventStreamFeature.class);
         try (TestServer server = TestServer.start(app); RawClient client = server.get("/s")) {
             assertEquals("data: a\r\n\r\n", client.readToEnd(WAIT));
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> server.runtime().activeStreams() == 0);
@@ -48,7 +48,7 @@ class RegistrationTest {
 
     @Test
     void registeringTheFeatureTwice_registersItOnce() {
-        ResourceConfig app = app().register(SseFeature.class).register(new SseFeature());
+        ResourceConfig app = app().register(EventStreamFeature.class).register(new EventStreamFeature());
         try (TestServer server = TestServer.start(app); RawClient client = server.get("/s")) {
             assertEquals("data: a\r\n\r\n", client.readToEnd(WAIT));
         }

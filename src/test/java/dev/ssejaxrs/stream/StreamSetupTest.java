@@ -1,8 +1,5 @@
 package dev.ssejaxrs.stream;
 
-import dev.ssejaxrs.test.RawClient;
-import dev.ssejaxrs.test.TestServer;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +30,9 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.test.TestServer;
 
 /**
  * A stream's resources exist only while its response is open, whatever the order of the races around its start:
@@ -156,7 +156,7 @@ class StreamSetupTest {
         await().atMost(WAIT).until(() -> server.runtime().activeStreams() == 0);
         assertEquals(0, server.runtime().scheduledPings(), "ping tasks left");
         // the scheduler holds nothing but the send-timeout watchdog
-        await().atMost(WAIT).until(() -> ((java.util.concurrent.ScheduledThreadPoolExecutor) server.runtime().scheduler())
+        await().atMost(WAIT).until(() -> ((java.util.concurrent.ScheduledThreadPoolExecutor) server.runtime().engine().scheduler())
                 .getQueue().size() <= 1);
         assertEquals(0, publisher.live.get(), "subscriptions left");
     }

@@ -6,15 +6,15 @@ import java.util.Set;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
-import dev.ssejaxrs.stream.SseFeature;
+import dev.ssejaxrs.stream.EventStreamFeature;
 
-/** {@code /explicit}: auto-discovery off, {@link SseFeature} registered by hand. */
+/** {@code /explicit}: auto-discovery off, {@link EventStreamFeature} registered by hand. */
 @ApplicationPath("explicit")
 public class ExplicitApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(SampleResource.class, SseFeature.class);
+        return Set.of(SampleResource.class, EventStreamFeature.class);
     }
 
     @Override

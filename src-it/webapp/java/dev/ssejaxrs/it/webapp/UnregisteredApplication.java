@@ -7,7 +7,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
 /**
- * {@code /unregistered}: auto-discovery off and no {@code SseFeature}, so an {@code EventStream} cannot be written.
+ * {@code /unregistered}: auto-discovery off and no {@code EventStreamFeature}, so an {@code EventStream} cannot be written.
  * It shows that {@link ExplicitApplication}'s property really turns auto-discovery off.
  */
 @ApplicationPath("unregistered")

@@ -1,0 +1,36 @@
+package dev.ssejaxrs.internal.jersey;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+
+import dev.ssejaxrs.event.LineSeparator;
+import dev.ssejaxrs.event.SseEvent;
+
+/** Writes one {@link SseEvent} returned as a whole response body, with its cached CRLF encoding. */
+@Produces(MediaType.SERVER_SENT_EVENTS)
+public final class SseEventWriter implements MessageBodyWriter<SseEvent> {
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return SseEvent.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public long getSize(SseEvent event, Class<?> type, Type genericType, Annotation[] annotations,
+            MediaType mediaType) {
+        return event.encodedLength(LineSeparator.CRLF);
+    }
+
+    @Override
+    public void writeTo(SseEvent event, Class<?> type, Type genericType, Annotation[] annotations,
+            MediaType mediaType, MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
+        event.writeTo(out, LineSeparator.CRLF);
+    }
+}

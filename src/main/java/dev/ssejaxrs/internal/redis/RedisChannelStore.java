@@ -1,0 +1,408 @@
+package dev.ssejaxrs.internal.redis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.AddressStats;
+import dev.ssejaxrs.broadcast.Delivery;
+import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.broadcast.RegistryStats;
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.Busiest;
+import dev.ssejaxrs.internal.store.ChannelStore;
+import dev.ssejaxrs.internal.store.ConnectionQueue;
+import dev.ssejaxrs.internal.store.EventId;
+import dev.ssejaxrs.redis.RedisOptions;
+
+/**
+ * The registry's addresses in Redis Streams ({@link RedisEventLog}), shared by every node on one Redis; only the
+ * subscribers of this node are kept here. Publishing is one Redis script ({@code XADD} to the address's stream, and
+ * to a recipient's offline queue when it has no connection on any node); this node's subscribers, like every other
+ * node's, get the event from the log's reader ({@link #onEntry}), encoded once per event by the stream core.
+ *
+ * <p>Joining follows {@link RedisEventLog}'s protocol: presence of each recipient, the latest id {@code X}, then
+ * under the lock {@code P = max follow(address, X)} and the member registered as catching up (live entries up to
+ * {@code P} skipped, later ones buffered), then the replay (or offline queue) up to {@code P} read from Redis, and
+ * under the lock the replay and the buffer handed to the queue: gap-free and duplicate-free. Each member remembers,
+ * per address, the last id it was offered, so that an entry handed over twice (a re-followed address) is offered
+ * once.
+ *
+ * <p>Concurrency: one {@link ReentrantLock} guards the local members and addresses; the reader thread
+ * ({@link #onEntry}) and the join continuations (Lettuce's I/O threads) take it briefly and never wait for Redis
+ * under it. Thread-safe.
+ */
+public final class RedisChannelStore implements ChannelStore, RedisEventLog.Listener {
+    private static final System.Logger LOG = System.getLogger(RedisChannelStore.class.getName());
+    /** Entries per replay command (a replay pages through the retained history). */
+    private static final int REPLAY_PAGE = 1000;
+
+    private final RegistryOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The addresses this node follows: those with local members. */
+    private final Map<Address, Local> locals = new HashMap<>();
+    private final Map<ConnectionQueue, Member> members = new HashMap<>();
+    private final AtomicLong published = new AtomicLong();
+    private final RedisEventLog log;
+    private boolean closed;
+    private long delivered;
+    private long dropped;
+
+    /** A store on the Redis of {@code options}; loads Lettuce. */
+    public static ChannelStore open(RegistryOptions options) {
+        return new RedisChannelStore(options);
+    }
+
+    private RedisChannelStore(RegistryOptions options) {
+        this.options = options;
+        RedisOptions redis = options.redis().toBuilder()
+                .history(Math.max(1, options.historySize()), options.historyAge())
+                .offlineQueue(options.offlineQueueSize(), options.offlineQueueAge())
+                .build();
+        this.log = RedisEventLog.start(redis, this);
+    }
+
+    /** The event log (for tests: its node id names its Redis connections). */
+    public RedisEventLog log() {
+        return log;
+    }
+
+    /** One address followed here. */
+    private static final class Local {
+        final Address address;
+        final Set<Member> members = new LinkedHashSet<>();
+        long delivered;
+        long dropped;
+
+        Local(Address address) {
+            this.address = address;
+        }
+    }
+
+    /** One local subscriber connection. */
+    private static final class Member {
+        final ConnectionQueue queue;
+        /** Per address, the newest id offered, skipped or buffered: never offer an id twice, nor an older one. */
+        final Map<Address, EventId> last = new HashMap<>();
+        /** Live events that came while the replay was read; {@code null} once live. */
+        List<SseEvent> buffer;
+        boolean registered;
+        boolean left;
+
+        Member(ConnectionQueue queue) {
+            this.queue = queue;
+        }
+    }
+
+    @Override
+    public CompletionStage<Delivery> append(Address address, SseEvent event) {
+        lock.lock();
+        try {
+            ensureOpen();
+        } finally {
+            lock.unlock();
+        }
+        return log.append(address, event).thenApply(appended -> {
+            published.incrementAndGet();
+            return new Delivery(appended.id(), 0, appended.queued(), 0);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> join(ConnectionQueue queue) {
+        Member member = new Member(queue);
+        List<CompletableFuture<Void>> presence = new ArrayList<>();
+        lock.lock();
+        try {
+            ensureOpen();
+            members.put(queue, member);
+            for (Address address : queue.addresses()) {
+                if (address.kind() == Address.Kind.RECIPIENT) { // counted here, uncounted in leave
+                    presence.add(log.online(address.name()).toCompletableFuture());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return CompletableFuture.allOf(presence.toArray(CompletableFuture[]::new))
+                .thenCompose(online -> log.latestId())
+                .thenCompose(latest -> {
+                    EventId position = register(member, EventId.parse(latest));
+                    if (position == null) {
+                        return CompletableFuture.completedFuture(null); // left meanwhile
+                    }
+                    return catchUp(member, position).thenAccept(first -> goLive(member, first));
+                });
+    }
+
+    /** Follows the member's addresses and registers it as catching up; its position, or null when it left. */
+    private EventId register(Member member, EventId latest) {
+        lock.lock();
+        try {
+            if (member.left || closed) {
+                return null;
+            }
+            EventId position = latest;
+            for (Address address : member.queue.addresses()) {
+                EventId p = EventId.parse(log.follow(address, latest.toString()));
+                position = p.isAfter(position) ? p : position;
+            }
+            for (Address address : member.queue.addresses()) {
+                locals.computeIfAbsent(address, Local::new).members.add(member);
+                member.last.put(address, position);
+            }
+            member.buffer = new ArrayList<>();
+            member.registered = true;
+            return position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the member gets before live events: replay after its id, or its queue, up to {@code position}. */
+    private CompletionStage<List<SseEvent>> catchUp(Member member, EventId position) {
+        String lastEventId = member.queue.lastEventId();
+        TreeMap<EventId, Map.Entry<Address, SseEvent>> merged = new TreeMap<>(); // one event per id, in id order
+        boolean[] incomplete = {false};
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (Address address : member.queue.addresses()) {
+            if (lastEventId != null) {
+                if (options.historySize() == 0) {
+                    incomplete[0] = true; // no replay kept (the stream keeps one entry for the other nodes)
+                } else {
+                    all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
+                }
+            }
+            if (address.kind() == Address.Kind.RECIPIENT) {
+                // what waited is delivered (with an id, only what is after it): the queue is emptied either way
+                EventId after = lastEventId == null ? null : EventId.parse(lastEventId);
+                all = all.thenCompose(v -> log.takeQueued(address.name(), position.toString())).thenAccept(queued -> {
+                    for (RedisEventLog.Entry entry : queued) {
+                        EventId id = EventId.parse(entry.id());
+                        if (lastEventId == null || after == null || id.isAfter(after)) {
+                            merged.putIfAbsent(id, Map.entry(address, entry.event()));
+                        }
+                    }
+                });
+            }
+        }
+        return all.thenApply(v -> {
+            List<SseEvent> first = new ArrayList<>();
+            if (incomplete[0]) {
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+            }
+            for (Map.Entry<Address, SseEvent> e : merged.values()) {
+                if (options.accessPolicy().mayReceive(e.getKey(), e.getValue(), member.queue.caller())) {
+                    first.add(e.getValue());
+                }
+            }
+            return first;
+        });
+    }
+
+    /** Pages through the retained entries of {@code address} after {@code afterId}, up to {@code position}. */
+    private CompletionStage<Void> replay(Address address, String afterId, EventId position,
+            TreeMap<EventId, Map.Entry<Address, SseEvent>> merged, boolean[] incomplete) {
+        return log.replay(address, afterId, position.toString(), REPLAY_PAGE).thenCompose(page -> {
+            incomplete[0] |= page.incomplete();
+            for (RedisEventLog.Entry entry : page.entries()) {
+                merged.putIfAbsent(EventId.parse(entry.id()), Map.entry(address, entry.event()));
+            }
+            return page.more() ? replay(address, page.resumeAfter(), position, merged, new boolean[1])
+                    : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private void goLive(Member member, List<SseEvent> first) {
+        lock.lock();
+        try {
+            if (member.left) {
+                return;
+            }
+            member.queue.fill(first);
+            List<SseEvent> buffered = member.buffer;
+            member.buffer = null;
+            for (SseEvent event : buffered) {
+                offer(member, null, event);
+            }
+        } finally {
+            lock.unlock();
+        }
+        member.queue.deliver();
+    }
+
+    /** An entry of a followed address, from the log's reader thread (in id order per address). */
+    @Override
+    public void onEntry(Address address, RedisEventLog.Entry entry) {
+        EventId id = EventId.parse(entry.id());
+        SseEvent event = entry.event();
+        List<ConnectionQueue> offered = new ArrayList<>();
+        lock.lock();
+        try {
+            Local local = locals.get(address);
+            if (local == null) {
+                return;
+            }
+            for (Member member : local.members) {
+                EventId last = member.last.get(address);
+                if (last != null && !id.isAfter(last)) {
+                    continue; // in its replay, or already offered
+                }
+                member.last.put(address, id);
+                if (!options.accessPolicy().mayReceive(address, event, member.queue.caller())) {
+                    continue;
+                }
+                if (member.buffer != null) {
+                    member.buffer.add(event);
+                } else {
+                    offer(member, local, event);
+                    offered.add(member.queue);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ConnectionQueue queue : offered) {
+            queue.deliver(); // outside the lock, which publishes and joins on other addresses need
+        }
+    }
+
+    @Override
+    public void onGap(Address address, String lastId, RedisEventLog.Entry next) {
+        LOG.log(System.Logger.Level.WARNING, () -> "events of " + address + " after " + lastId
+                + " were trimmed before this node read them; continuing at " + next.id());
+    }
+
+    /** Under the lock: offers {@code event} and counts what happened. */
+    private void offer(Member member, Local local, SseEvent event) {
+        ConnectionQueue.Offer offer = member.queue.offer(event);
+        int deliveredNow = offer.delivered();
+        int droppedNow = offer.dropped();
+        delivered += deliveredNow;
+        dropped += droppedNow;
+        if (local != null) {
+            local.delivered += deliveredNow;
+            local.dropped += droppedNow;
+        }
+    }
+
+    @Override
+    public void leave(ConnectionQueue queue) {
+        List<String> recipients = new ArrayList<>();
+        lock.lock();
+        try {
+            Member member = members.remove(queue);
+            if (member == null) {
+                return;
+            }
+            member.left = true;
+            for (Address address : queue.addresses()) {
+                if (address.kind() == Address.Kind.RECIPIENT) {
+                    recipients.add(address.name());
+                }
+                Local local = locals.get(address);
+                if (local != null && local.members.remove(member) && local.members.isEmpty()) {
+                    locals.remove(address);
+                    if (!closed) {
+                        log.unfollow(address);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (String recipient : recipients) {
+            log.offline(recipient).exceptionally(e -> null); // Redis away: the log removes it when back
+        }
+    }
+
+    @Override
+    public int disconnectAll(Address address) {
+        List<ConnectionQueue> current = new ArrayList<>();
+        lock.lock();
+        try {
+            Local local = locals.get(address);
+            if (local != null) {
+                local.members.forEach(m -> current.add(m.queue));
+            }
+        } finally {
+            lock.unlock();
+        }
+        current.forEach(ConnectionQueue::end);
+        return current.size();
+    }
+
+    /** Nothing to do here: Redis trims each stream by size and age on every publish, and idle keys expire. */
+    @Override
+    public void expire() {
+    }
+
+    /** Never: nothing of an address without local subscribers is kept in this process. */
+    @Override
+    public boolean evict(Address address) {
+        return false;
+    }
+
+    @Override
+    public AddressStats stats(Address address) {
+        lock.lock();
+        try {
+            Local local = locals.get(address);
+            return local == null ? new AddressStats(address, 0, 0, 0, 0, 0, 0) : stats(local);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static AddressStats stats(Local local) {
+        return new AddressStats(local.address, local.members.size(), 0, 0, 0, local.delivered, local.dropped);
+    }
+
+    @Override
+    public RegistryStats stats(int busiest, Map<String, Long> disconnects) {
+        Comparator<Local> busier = Comparator.<Local>comparingInt(l -> l.members.size())
+                .thenComparingLong(l -> l.delivered);
+        lock.lock();
+        try {
+            List<AddressStats> list = Busiest.of(locals.values(), busier, busiest).stream()
+                    .map(RedisChannelStore::stats).toList();
+            return new RegistryStats(locals.size(), 0, members.size(), 0, 0, published.get(), delivered, dropped,
+                    Map.copyOf(disconnects), list);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ConnectionQueue> open;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = List.copyOf(members.keySet());
+        } finally {
+            lock.unlock();
+        }
+        open.forEach(ConnectionQueue::end); // their leave, later, only counts them off locally
+        log.close();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the event registry is closed");
+        }
+    }
+}

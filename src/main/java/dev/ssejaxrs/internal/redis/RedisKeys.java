@@ -1,0 +1,52 @@
+package dev.ssejaxrs.internal.redis;
+
+import dev.ssejaxrs.broadcast.Address;
+
+/**
+ * The names of the keys of one registry. Every key starts with the hash tag {@code {prefix}}, so all of them live
+ * in one Redis Cluster slot: one {@code XREAD} can cover every address, and one script can give an event the same
+ * id in several streams.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><td>{@code {p}:t:<topic>}, {@code {p}:r:<recipient>}</td><td>stream: an address's events (history and live
+ *     transport)</td></tr>
+ * <tr><td>{@code {p}:q:<recipient>}</td><td>stream: a recipient's offline queue (same ids)</td></tr>
+ * <tr><td>{@code {p}:on:<recipient>}</td><td>set: ids of the nodes with an open connection of the recipient</td></tr>
+ * <tr><td>{@code {p}:nodes}</td><td>sorted set: node id scored by when its presence lapses (Redis time, ms)</td></tr>
+ * <tr><td>{@code {p}:clock}</td><td>hash: {@code last} id given out, {@code origin} first id of this data set</td></tr>
+ * <tr><td>{@code {p}:wake:<node>:<reader>}</td><td>stream: wakes a node's blocked reader when its address set
+ *     changes</td></tr>
+ * </table>
+ */
+public final class RedisKeys {
+    private final String tag;
+
+    RedisKeys(String prefix) {
+        this.tag = "{" + prefix + "}:";
+    }
+
+    String stream(Address address) {
+        return tag + (address.kind() == Address.Kind.TOPIC ? "t:" : "r:") + address.name();
+    }
+
+    String queue(String recipient) {
+        return tag + "q:" + recipient;
+    }
+
+    String presence(String recipient) {
+        return tag + "on:" + recipient;
+    }
+
+    String nodes() {
+        return tag + "nodes";
+    }
+
+    String clock() {
+        return tag + "clock";
+    }
+
+    String wake(String node, int reader) {
+        return tag + "wake:" + node + ":" + reader;
+    }
+}

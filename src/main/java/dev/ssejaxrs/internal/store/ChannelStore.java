@@ -1,0 +1,86 @@
+package dev.ssejaxrs.internal.store;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.AddressStats;
+import dev.ssejaxrs.broadcast.Delivery;
+import dev.ssejaxrs.broadcast.RegistryStats;
+import dev.ssejaxrs.event.SseEvent;
+
+/**
+ * What keeps a registry's addresses: the back end behind {@code EventRegistry}. {@link MemoryChannelStore} keeps
+ * them in this process; {@code RedisChannelStore} keeps history and offline queues in Redis Streams (whose ids are
+ * {@link EventId}s), shared by every node, and subscribers local. Every implementation passes the same behaviour
+ * tests ({@code ChannelStoreContract} in the tests).
+ *
+ * <p>Both operations that may need a round trip are asynchronous: {@link #append} and {@link #join} return stages
+ * (the memory store's are complete at once; Redis' complete on its I/O threads).
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ * <li>Ids are {@link EventId}s, strictly increasing across all addresses of the store in publish order, and after
+ *     every id an earlier run of the application issued.</li>
+ * <li>A subscriber receives the events of its addresses in id order, each once: {@link #join} fills its queue
+ *     with what it missed and registers it, so that no event published meanwhile is lost or repeated.</li>
+ * <li>A {@code Last-Event-ID} that is not an id of the store, or older than what the store still retains of an
+ *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently.</li>
+ * <li>Memory is bounded: an address with no subscriber, no retained and no queued event is removed; beyond
+ *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
+ *     events expire on time without traffic.</li>
+ * </ul>
+ * Where the Redis store differs (by design; the contract tests say so where they skip a rule): it keeps in this
+ * process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the retained/queued counts of
+ * {@link #stats} concern the memory store only (Redis trims each stream by size and age on every publish, and an
+ * idle stream's key expires after the history age); an event's own id is replaced by the Redis id; and
+ * {@link Delivery#delivered()} is 0, because each node's reader, not the publisher, hands the event to the
+ * subscribers of that node.
+ * Thread-safe.
+ */
+public interface ChannelStore extends AutoCloseable {
+    /** Sent first when a {@code Last-Event-ID} cannot be resumed exactly: events may have been missed. */
+    String REPLAY_INCOMPLETE = "replay-incomplete";
+
+    /**
+     * Appends {@code event} to {@code address} (giving it the next id unless it has its own), to its history, to
+     * its offline queue when it is a recipient without subscribers, and offers it to the subscribers.
+     *
+     * @return completes with what it did once the event is stored; may fail (Redis: with
+     *     {@code RedisUnavailableException} at once while Redis is away)
+     * @throws IllegalStateException when the store is closed
+     */
+    CompletionStage<Delivery> append(Address address, SseEvent event);
+
+    /**
+     * Registers {@code queue} on its addresses here, first filling it ({@link ConnectionQueue#fill}) with what to
+     * send before live events: the events after its {@code Last-Event-ID} (or, without one, a recipient's offline
+     * queue), in id order, filtered by the access policy. A {@link #leave} before the stage completes is allowed:
+     * the queue is then neither filled nor registered.
+     *
+     * @return completes once the queue is filled and registered; fails when the store cannot (closed, Redis away)
+     */
+    CompletionStage<Void> join(ConnectionQueue queue);
+
+    /** Unregisters {@code queue}; again is harmless. An address left empty is removed. */
+    void leave(ConnectionQueue queue);
+
+    /** Ends the streams of the subscribers of {@code address} here after what they have queued; returns how many. */
+    int disconnectAll(Address address);
+
+    /** Drops history and offline entries older than their age, and addresses left empty. */
+    void expire();
+
+    /** Drops {@code address} with its history and offline queue unless it has subscribers; whether it did. */
+    boolean evict(Address address);
+
+    /** Counts of {@code address} (zeros when the store keeps nothing of it). */
+    AddressStats stats(Address address);
+
+    /** Totals, with the {@code busiest} busiest addresses and the given disconnect counts. */
+    RegistryStats stats(int busiest, Map<String, Long> disconnects);
+
+    /** Stops expiry and drops everything kept; subscribers' streams end. */
+    @Override
+    void close();
+}

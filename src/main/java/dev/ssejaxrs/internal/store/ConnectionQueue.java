@@ -1,0 +1,302 @@
+package dev.ssejaxrs.internal.store;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.Caller;
+import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.broadcast.SlowConsumerPolicy;
+import dev.ssejaxrs.event.SseEvent;
+
+/**
+ * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
+ * joins its addresses only when its stream subscribes (so a response that never streams never joins) and leaves
+ * them when the stream cancels or ends.
+ *
+ * <p>Threads: the store {@link #offer}s events and {@link #fill}s the replay under its lock (the Redis store
+ * completes its join, and offers live events, on its own threads); the stream's
+ * {@link #request} and {@link #cancel} come from the stream's threads. The queue and flags are guarded by this
+ * object's monitor; one drain at a time (the {@link #wip} counter) hands queued events to the stream, outside the
+ * monitor.
+ */
+public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
+    /** What {@link #offer} did; each store counts it with {@link #delivered()} and {@link #dropped()}. */
+    public enum Offer {
+        DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED;
+
+        /** 1 if the event was queued for the subscriber, else 0. */
+        public int delivered() {
+            return this == DELIVERED || this == DELIVERED_DROPPING_ONE ? 1 : 0;
+        }
+
+        /** 1 if an event was lost (the oldest queued one, or this one to a disconnected subscriber), else 0. */
+        public int dropped() {
+            return this == DELIVERED_DROPPING_ONE || this == DISCONNECTED ? 1 : 0;
+        }
+    }
+
+    private final ChannelStore store;
+    private final List<Address> addresses;
+    private final Caller caller;
+    private final String lastEventId;
+    private final SseEvent greeting;
+    private final int capacity;
+    private final SlowConsumerPolicy policy;
+    private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    /** Completes once the join completed and what it queued was offered to the stream (or the join failed). */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    /** The stream's subscriber, until it cancels (rule 3.13: then dropped). */
+    private Flow.Subscriber<? super Object> stream;
+    private boolean subscribed;
+    private long demand;
+    private boolean joined;
+    private boolean cancelled;
+    private boolean completing;
+    private boolean completed;
+    private volatile boolean slow;
+
+    public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
+            SseEvent greeting, RegistryOptions options) {
+        this.store = store;
+        this.addresses = List.copyOf(addresses);
+        this.caller = Objects.requireNonNull(caller, "caller");
+        this.lastEventId = lastEventId;
+        this.greeting = greeting;
+        this.capacity = options.subscriberQueueSize();
+        this.policy = options.slowConsumerPolicy();
+    }
+
+    public List<Address> addresses() {
+        return addresses;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    /** The {@code Last-Event-ID} the subscriber resumes from, or {@code null}. */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    /** Whether the slow-consumer policy ended this subscriber. */
+    public boolean endedAsSlow() {
+        return slow;
+    }
+
+    /**
+     * Joins the addresses and streams to {@code subscriber}. A queue streams once: a second subscriber gets
+     * {@code onSubscribe} then {@code onError} (Reactive Streams rule 1.9).
+     */
+    @Override
+    public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        synchronized (this) {
+            if (subscribed) {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IllegalStateException("a registry subscription streams once"));
+                return;
+            }
+            subscribed = true;
+            stream = subscriber;
+        }
+        wip.getAndIncrement(); // nothing reaches the stream before onSubscribe, nor before the join completes
+        CompletionStage<Void> joining;
+        try {
+            joining = store.join(this);
+        } catch (RuntimeException e) {
+            joining = CompletableFuture.failedFuture(e);
+        }
+        subscriber.onSubscribe(this);
+        // the memory store has joined already; Redis completes on its I/O thread after the replay is read
+        joining.whenComplete((done, failure) -> {
+            if (failure != null) {
+                refused(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+                return;
+            }
+            synchronized (this) {
+                joined = true;
+            }
+            drainLoop(1);
+            started.complete(null);
+        });
+    }
+
+    /** Completes once the stream got what the join queued (as far as its demand went), or the join failed. */
+    public CompletionStage<Void> started() {
+        return started;
+    }
+
+    /** The store refused the join (closed, Redis away): rule 1.9, after onSubscribe the error. */
+    private void refused(Throwable failure) {
+        Flow.Subscriber<? super Object> s;
+        synchronized (this) {
+            s = cancelled ? null : stream;
+            cancelled = true;
+            stream = null;
+            queue.clear();
+        }
+        store.leave(this);
+        if (s != null) {
+            s.onError(failure);
+        }
+        started.complete(null);
+    }
+
+    /** The first events, before any live one: called once by the store while it holds its lock. */
+    public synchronized void fill(List<SseEvent> first) {
+        if (greeting != null) {
+            queue.add(greeting);
+        }
+        queue.addAll(first); // a replay may exceed the capacity once
+    }
+
+    /**
+     * Takes one event into the queue, applying the slow-consumer policy when it is full. The store calls this under
+     * its lock, which keeps every subscriber's events in publish order, and {@link #deliver()} after releasing it.
+     */
+    public synchronized Offer offer(SseEvent event) {
+        if (cancelled || completing) {
+            return Offer.REFUSED;
+        }
+        if (queue.size() < capacity) {
+            queue.add(event);
+            return Offer.DELIVERED;
+        }
+        return applyPolicy(event);
+    }
+
+    private Offer applyPolicy(SseEvent event) {
+        switch (policy.kind()) {
+            case DISCONNECT -> {
+                // the client reconnects with its last id and catches up from the history
+                queue.clear();
+                completing = true;
+                slow = true;
+                return Offer.DISCONNECTED;
+            }
+            case LATEST_PER_KEY -> {
+                String key = policy.key().apply(event);
+                for (Iterator<SseEvent> it = queue.iterator(); it.hasNext(); ) {
+                    if (Objects.equals(policy.key().apply(it.next()), key)) {
+                        it.remove();
+                        queue.add(event);
+                        return Offer.DELIVERED_DROPPING_ONE;
+                    }
+                }
+                queue.poll();
+                queue.add(event);
+                return Offer.DELIVERED_DROPPING_ONE;
+            }
+            default -> {
+                queue.poll();
+                queue.add(event);
+                return Offer.DELIVERED_DROPPING_ONE;
+            }
+        }
+    }
+
+    /** Ends this subscriber's stream after what is already queued (its client reconnects and catches up). */
+    public void end() {
+        synchronized (this) {
+            if (cancelled || completing) {
+                return;
+            }
+            completing = true;
+        }
+        deliver();
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            Flow.Subscriber<? super Object> s;
+            synchronized (this) {
+                s = stream;
+            }
+            cancel();
+            if (s != null) {
+                s.onError(new IllegalArgumentException("request must be positive (rule 3.9): " + n));
+            }
+            return;
+        }
+        synchronized (this) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+        deliver();
+    }
+
+    @Override
+    public void cancel() {
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            stream = null;
+            queue.clear();
+        }
+        store.leave(this);
+    }
+
+    /** Hands what is queued to the stream as far as its demand goes; the store calls it outside its lock. */
+    public void deliver() {
+        if (wip.getAndIncrement() == 0) {
+            drainLoop(1);
+        }
+    }
+
+    private void drainLoop(int missed) {
+        do {
+            while (true) {
+                SseEvent next = null;
+                boolean complete = false;
+                Flow.Subscriber<? super Object> s;
+                synchronized (this) {
+                    if (!joined || cancelled) {
+                        break;
+                    }
+                    s = stream;
+                    if (demand > 0 && !queue.isEmpty()) {
+                        next = queue.poll();
+                        demand--;
+                    } else if (completing && queue.isEmpty() && !completed) {
+                        completed = true;
+                        complete = true;
+                    }
+                }
+                if (next != null) {
+                    s.onNext(next);
+                } else {
+                    if (complete) {
+                        synchronized (this) {
+                            stream = null;
+                        }
+                        store.leave(this);
+                        s.onComplete();
+                    }
+                    break;
+                }
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+}

@@ -1,0 +1,511 @@
+package dev.ssejaxrs.internal.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.AddressStats;
+import dev.ssejaxrs.broadcast.Caller;
+import dev.ssejaxrs.broadcast.Delivery;
+import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.broadcast.RegistryStats;
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.store.EntryRing.Entry;
+
+/**
+ * The registry's addresses in this process's memory. Bounded: idle addresses are removed at once, at most
+ * {@code maxAddresses} are kept (least recently used first out), and a sweep on the scheduler expires histories and
+ * offline queues on time, scheduled only while something waits to expire.
+ *
+ * <p>Concurrency: one {@link ReentrantLock} guards everything. Publishing assigns the id and offers the event to
+ * every subscriber under it, so the order of ids is the order in which every subscriber receives events, across
+ * addresses: a stream of several addresses can resume from one id. Subscribers' queues do their own hand-off to
+ * their streams; nothing here waits for a client.
+ */
+public final class MemoryChannelStore implements ChannelStore {
+    private static final System.Logger LOG = System.getLogger(MemoryChannelStore.class.getName());
+    private final RegistryOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** In least-recently-used order (a use moves an address to the end). */
+    private final LinkedHashMap<Address, Channel> channels = new LinkedHashMap<>();
+    /** Floors of removed addresses, so that one coming back knows what it lost; as many as addresses at most. */
+    private final LinkedHashMap<Address, EventId> removed = new LinkedHashMap<>();
+    private final Set<ConnectionQueue> joined = new HashSet<>();
+    private final EventId.Generator ids;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final long historyAgeNanos;
+    private final long offlineAgeNanos;
+    private final long sweepGranularityNanos;
+    /** Floor for an address never seen (or forgotten): the newest position a forgotten address may have lost. */
+    private EventId forgottenFloor;
+    private ScheduledFuture<?> sweep;
+    private boolean closed;
+    private long published;
+    private long delivered;
+    private long dropped;
+    private long evicted;
+
+    public MemoryChannelStore(RegistryOptions options) {
+        this(options, System::currentTimeMillis);
+    }
+
+    public MemoryChannelStore(RegistryOptions options, LongSupplier clockMillis) {
+        this.options = options;
+        this.ids = new EventId.Generator(clockMillis);
+        this.forgottenFloor = ids.start();
+        this.historyAgeNanos = options.historyAge().toNanos();
+        this.offlineAgeNanos = options.offlineQueueAge().toNanos();
+        this.sweepGranularityNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                Math.min(TimeUnit.SECONDS.toNanos(1), Math.min(historyAgeNanos, offlineAgeNanos) / 20));
+        if (options.scheduler() != null) {
+            scheduler = options.scheduler();
+            ownScheduler = false;
+        } else {
+            String threadName = expiryThreadName();
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, threadName);
+                thread.setDaemon(true);
+                return thread;
+            });
+            own.setRemoveOnCancelPolicy(true);
+            own.setKeepAliveTime(1, TimeUnit.SECONDS);
+            own.allowCoreThreadTimeOut(true); // no thread while nothing waits to expire
+            scheduler = own;
+            ownScheduler = true;
+        }
+    }
+
+    public RegistryOptions options() {
+        return options;
+    }
+
+    /** The name of this store's own expiry thread (when it has one: no scheduler was given). */
+    public String expiryThreadName() {
+        return "sse-jaxrs-registry-" + Integer.toHexString(System.identityHashCode(this)) + "-expiry";
+    }
+
+    @Override
+    public CompletionStage<Delivery> append(Address address, SseEvent event) {
+        List<ConnectionQueue> offered = new ArrayList<>();
+        Delivery delivery = appendNow(address, event, offered);
+        for (ConnectionQueue subscriber : offered) {
+            subscriber.deliver(); // outside the lock, which publishes and joins on other addresses need
+        }
+        return CompletableFuture.completedFuture(delivery);
+    }
+
+    /** Stamps, keeps and offers {@code event}; adds the subscribers it was offered to to {@code offered}. */
+    private Delivery appendNow(Address address, SseEvent event, List<ConnectionQueue> offered) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            EventId position = ids.next();
+            SseEvent stamped = event.id() != null ? event : event.withId(position.toString());
+            Channel channel = use(address, Set.of());
+            Entry entry = new Entry(position, stamped, now);
+            channel.published++;
+            channel.newest = position;
+            published++;
+            if (options.historySize() > 0) {
+                Entry out = channel.history.add(entry);
+                if (out != null) {
+                    channel.lost(out);
+                }
+                if (event.id() != null && !event.id().isEmpty()) {
+                    channel.ownId(entry);
+                }
+            } else {
+                channel.floor = position;
+            }
+            int deliveredNow = 0;
+            int droppedNow = 0;
+            int queuedNow = 0;
+            if (channel.subscribers.isEmpty() && address.kind() == Address.Kind.RECIPIENT) {
+                if (options.offlineQueueSize() == 0) {
+                    droppedNow++;
+                } else {
+                    if (channel.offline == null) {
+                        channel.offline = new EntryRing(options.offlineQueueSize());
+                    }
+                    if (channel.offline.add(entry) != null) {
+                        droppedNow++;
+                    }
+                    queuedNow = 1;
+                }
+            }
+            for (ConnectionQueue subscriber : channel.subscribers) {
+                if (!options.accessPolicy().mayReceive(address, stamped, subscriber.caller())) {
+                    continue;
+                }
+                ConnectionQueue.Offer offer = subscriber.offer(stamped);
+                offered.add(subscriber);
+                deliveredNow += offer.delivered();
+                droppedNow += offer.dropped();
+            }
+            channel.delivered += deliveredNow;
+            channel.dropped += droppedNow;
+            delivered += deliveredNow;
+            dropped += droppedNow;
+            removeIfIdle(channel);
+            if (!channel.isIdle()) {
+                scheduleSweep(Math.min(historyAgeNanos, offlineAgeNanos));
+            }
+            return new Delivery(stamped.id(), deliveredNow, queuedNow, droppedNow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> join(ConnectionQueue queue) {
+        joinNow(queue);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void joinNow(ConnectionQueue queue) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            String lastEventId = queue.lastEventId();
+            Set<Address> addresses = Set.copyOf(queue.addresses());
+            List<Channel> used = new ArrayList<>();
+            for (Address address : queue.addresses()) {
+                Channel channel = use(address, addresses);
+                expire(channel, now);
+                used.add(channel);
+            }
+            EventId after = lastEventId == null ? null : resolve(lastEventId, used);
+            boolean incomplete = lastEventId != null && after == null;
+            List<List<Entry>> runs = new ArrayList<>(); // each in id order: a history or offline segment
+            List<Address> runAddresses = new ArrayList<>();
+            for (Channel channel : used) {
+                if (lastEventId != null) {
+                    boolean exact = after != null && !channel.floor.isAfter(after);
+                    incomplete |= !exact;
+                    addRun(runs, runAddresses, channel, channel.history, exact ? after : null);
+                    if (channel.offline != null) {
+                        // a replay includes whatever waited (history may be shorter than the offline queue)
+                        addRun(runs, runAddresses, channel, channel.offline, exact ? after : null);
+                        channel.offline.clear();
+                    }
+                } else if (channel.offline != null) {
+                    addRun(runs, runAddresses, channel, channel.offline, null);
+                    channel.offline.clear();
+                }
+            }
+            List<SseEvent> first = new ArrayList<>();
+            if (incomplete) {
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+            }
+            merge(runs, runAddresses, queue.caller(), first);
+            queue.fill(first);
+            for (Channel channel : used) {
+                channel.subscribers.add(queue);
+            }
+            joined.add(queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void addRun(List<List<Entry>> runs, List<Address> addresses, Channel channel, EntryRing ring,
+            EventId after) {
+        int from = after == null ? 0 : ring.firstAfter(after);
+        if (from < ring.size()) {
+            List<Entry> run = new ArrayList<>(ring.size() - from);
+            ring.copyFrom(from, run);
+            runs.add(run);
+            addresses.add(channel.address);
+        }
+    }
+
+    /** Merges runs sorted by id into {@code into}, once per id, filtered by the access policy. */
+    private void merge(List<List<Entry>> runs, List<Address> addresses, Caller caller, List<SseEvent> into) {
+        int[] next = new int[runs.size()];
+        EventId previous = null;
+        while (true) {
+            int pick = -1;
+            for (int r = 0; r < runs.size(); r++) {
+                if (next[r] < runs.get(r).size() && (pick < 0 || runs.get(r).get(next[r]).position()
+                        .compareTo(runs.get(pick).get(next[pick]).position()) < 0)) {
+                    pick = r;
+                }
+            }
+            if (pick < 0) {
+                return;
+            }
+            Entry entry = runs.get(pick).get(next[pick]++);
+            if (entry.position().equals(previous)) {
+                continue; // in both the history and the offline queue
+            }
+            previous = entry.position();
+            if (options.accessPolicy().mayReceive(addresses.get(pick), entry.event(), caller)) {
+                into.add(entry.event());
+            }
+        }
+    }
+
+    /** The position {@code lastEventId} stands for, or {@code null} when it is not one this store can resume. */
+    private EventId resolve(String lastEventId, List<Channel> used) {
+        if (lastEventId.length() > EventId.MAX_LENGTH) {
+            return null;
+        }
+        for (Channel channel : used) {
+            if (channel.ownIds != null && channel.ownIds.containsKey(lastEventId)) {
+                return channel.ownIds.get(lastEventId);
+            }
+        }
+        EventId parsed = EventId.parse(lastEventId);
+        return parsed == null || parsed.isAfter(ids.last()) ? null : parsed;
+    }
+
+    @Override
+    public void leave(ConnectionQueue queue) {
+        lock.lock();
+        try {
+            if (!joined.remove(queue)) {
+                return;
+            }
+            for (Address address : queue.addresses()) {
+                Channel channel = channels.get(address);
+                if (channel != null) {
+                    channel.subscribers.remove(queue);
+                    removeIfIdle(channel);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int disconnectAll(Address address) {
+        List<ConnectionQueue> current;
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            current = channel == null ? List.of() : List.copyOf(channel.subscribers);
+        } finally {
+            lock.unlock();
+        }
+        current.forEach(ConnectionQueue::end);
+        return current.size();
+    }
+
+    @Override
+    public void expire() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long next = Long.MAX_VALUE;
+            for (Channel channel : List.copyOf(channels.values())) {
+                expire(channel, now);
+                if (!removeIfIdle(channel)) {
+                    next = Math.min(next, nextExpiry(channel, now));
+                }
+            }
+            sweep = null;
+            if (next != Long.MAX_VALUE) {
+                scheduleSweep(next);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean evict(Address address) {
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            if (channel == null || !channel.subscribers.isEmpty()) {
+                return false;
+            }
+            forget(channel);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AddressStats stats(Address address) {
+        lock.lock();
+        try {
+            Channel channel = channels.get(address);
+            return channel != null ? channel.stats() : new AddressStats(address, 0, 0, 0, 0, 0, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public RegistryStats stats(int busiest, Map<String, Long> disconnects) {
+        Comparator<Channel> busier = Comparator.<Channel>comparingInt(c -> c.subscribers.size())
+                .thenComparingLong(c -> c.published);
+        lock.lock();
+        try {
+            long queued = 0;
+            long retained = 0;
+            for (Channel channel : channels.values()) {
+                queued += channel.queued();
+                retained += channel.history.size();
+            }
+            List<AddressStats> list = Busiest.of(channels.values(), busier, busiest).stream()
+                    .map(Channel::stats).toList();
+            return new RegistryStats(channels.size(), evicted, joined.size(), queued, retained, published, delivered,
+                    dropped, Map.copyOf(disconnects), list);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ConnectionQueue> open;
+        lock.lock();
+        try {
+            closed = true;
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+            open = List.copyOf(joined);
+            channels.clear();
+            removed.clear();
+        } finally {
+            lock.unlock();
+        }
+        if (ownScheduler) {
+            scheduler.shutdownNow();
+        }
+        open.forEach(ConnectionQueue::end);
+    }
+
+    // ---- under the lock
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the event registry is closed");
+        }
+    }
+
+    /** The channel of {@code address}, made if needed, as the most recently used; may evict another one. */
+    private Channel use(Address address, Set<Address> keep) {
+        Channel channel = channels.remove(address);
+        if (channel == null) {
+            EventId floor = removed.remove(address);
+            channel = new Channel(address, options.historySize(), floor != null ? floor : forgottenFloor);
+        }
+        channels.put(address, channel);
+        if (channels.size() > options.maxAddresses()) {
+            evictLeastRecentlyUsed(keep, address);
+        }
+        return channel;
+    }
+
+    private void evictLeastRecentlyUsed(Set<Address> keep, Address using) {
+        List<Channel> busy = new ArrayList<>();
+        Channel victim = null;
+        for (Iterator<Channel> it = channels.values().iterator(); it.hasNext(); ) {
+            Channel candidate = it.next();
+            if (candidate.address.equals(using) || keep.contains(candidate.address)) {
+                continue;
+            }
+            if (candidate.subscribers.isEmpty()) {
+                victim = candidate;
+                break;
+            }
+            busy.add(candidate);
+        }
+        for (Channel channel : busy) { // addresses with subscribers are not evicted: move them out of the way
+            channels.remove(channel.address);
+            channels.put(channel.address, channel);
+        }
+        if (victim != null) {
+            evicted++;
+            forget(victim);
+        }
+    }
+
+    private boolean removeIfIdle(Channel channel) {
+        if (channel.isIdle() && channels.get(channel.address) == channel) {
+            forget(channel);
+            return true;
+        }
+        return false;
+    }
+
+    /** Drops {@code channel}, remembering up to where it may have lost events. */
+    private void forget(Channel channel) {
+        channels.remove(channel.address);
+        dropped += channel.queued();
+        removed.put(channel.address, channel.newest);
+        if (removed.size() > options.maxAddresses()) {
+            Iterator<Map.Entry<Address, EventId>> eldest = removed.entrySet().iterator();
+            EventId floor = eldest.next().getValue();
+            eldest.remove();
+            if (floor.isAfter(forgottenFloor)) {
+                forgottenFloor = floor;
+            }
+        }
+    }
+
+    private void expire(Channel channel, long now) {
+        EntryRing history = channel.history;
+        while (!history.isEmpty() && now - history.oldest().atNanos() > historyAgeNanos) {
+            channel.lost(history.removeOldest());
+        }
+        EntryRing offline = channel.offline;
+        while (offline != null && !offline.isEmpty() && now - offline.oldest().atNanos() > offlineAgeNanos) {
+            offline.removeOldest();
+            channel.dropped++;
+            dropped++;
+        }
+    }
+
+    /** Nanoseconds from {@code now} until the next entry of {@code channel} expires, or {@code Long.MAX_VALUE}. */
+    private long nextExpiry(Channel channel, long now) {
+        long next = Long.MAX_VALUE;
+        if (!channel.history.isEmpty()) {
+            next = channel.history.oldest().atNanos() + historyAgeNanos - now;
+        }
+        if (channel.offline != null && !channel.offline.isEmpty()) {
+            next = Math.min(next, channel.offline.oldest().atNanos() + offlineAgeNanos - now);
+        }
+        return next;
+    }
+
+    /** Runs {@link #expire()} after {@code delayNanos} (at least the granularity) unless a sweep is pending. */
+    private void scheduleSweep(long delayNanos) {
+        if (sweep != null || closed) {
+            return;
+        }
+        long delay = Math.max(delayNanos + TimeUnit.MILLISECONDS.toNanos(1), sweepGranularityNanos);
+        Runnable task = this::expire;
+        try {
+            sweep = scheduler.schedule(task, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the application's scheduler stopped: entries now expire only when their address is used
+            LOG.log(System.Logger.Level.WARNING, "the registry's scheduler refused the expiry sweep", e);
+        }
+    }
+}

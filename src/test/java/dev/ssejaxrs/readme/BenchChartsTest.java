@@ -54,7 +54,7 @@ class BenchChartsTest {
                 .parse(dir.resolve("stream1-events_per_s.svg").toFile());
         String text = chart.getDocumentElement().getTextContent();
         assertTrue(text.contains("stream1: events per second (higher is better)"), text);
-        assertTrue(text.contains("openjdk version \"17\" <sample>"), "the run's header, escaped and read back: " + text);
+        assertTrue(text.contains("openjdk version \"17\" <sample>"), "the run's header, escaped, read back: " + text);
         List<String> labels = new ArrayList<>();
         NodeList texts = chart.getElementsByTagName("text");
         for (int i = 0; i < texts.getLength(); i++) {
@@ -63,7 +63,7 @@ class BenchChartsTest {
                 labels.add(label.getTextContent());
             }
         }
-        assertEquals(List.of("sse-jaxrs", "grizzly-raw"), labels, "a bar per server; a failed run (jersey-sink) has none");
+        assertEquals(List.of("sse-jaxrs", "grizzly-raw"), labels, "a bar per server; failed jersey-sink has none");
         NodeList bars = chart.getElementsByTagName("rect");
         assertEquals(3, bars.getLength(), "the background and a bar per server");
         assertEquals("215", ((Element) bars.item(1)).getAttribute("width"), "sse-jaxrs: 2000 of the largest 4000");

@@ -133,7 +133,8 @@ final class MarkdownDocsCheck {
         Path docs = root.resolve("docs");
         if (Files.isDirectory(docs)) {
             try (Stream<Path> files = Files.walk(docs)) {
-                files.filter(f -> f.toString().endsWith(".md")).map(f -> root.relativize(f).toString().replace('\\', '/'))
+                files.filter(f -> f.toString().endsWith(".md"))
+                        .map(f -> root.relativize(f).toString().replace('\\', '/'))
                         .sorted().forEach(documents::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

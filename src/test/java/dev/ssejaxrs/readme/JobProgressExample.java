@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.stream.EventStream;
 
-/** The README's background-job example (the demo's {@code JobResource} and {@code Jobs} run a whole one). */
+/** The background-job example of docs/use-cases.md (the demo's {@code JobResource} and {@code Jobs} run one whole). */
 final class JobProgressExample {
     private JobProgressExample() {
     }

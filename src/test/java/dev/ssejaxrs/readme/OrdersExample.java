@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.ssejaxrs.stream.EventStream;
 
-/** The README's pitfall "open per-stream resources inside the source". */
+/** The pitfall "open per-stream resources inside the source" of docs/use-cases.md. */
 final class OrdersExample {
     private OrdersExample() {
     }

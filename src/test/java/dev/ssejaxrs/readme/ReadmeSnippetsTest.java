@@ -1,211 +1,184 @@
 package dev.ssejaxrs.readme;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of {@code README.md} (indented ones in lists too) is checked: either the line before
- * it is {@code <!-- snippet: PATH#NAME -->} and the block is exactly (after dedenting) the region between
- * {@code // README: begin NAME} and {@code // README: end NAME} of that source file, which compiles and runs with the
- * tests; or the block is a complete compilation unit (with its imports), compiled here against the test class path.
+ * The README and every guide under {@code docs/} pass {@link MarkdownDocsCheck}: their snippets are the tested
+ * sources' regions, their other java blocks compile, every region is shown, every link and anchor resolves, and no
+ * paragraph swallowed a heading or a fence. The check is proved on broken input: the README as commit
+ * {@code b28208d} reflowed it, and small documents with one fault each.
  */
 class ReadmeSnippetsTest {
-    private static final Pattern FENCE = Pattern.compile("^(\\s*)```java\\s*$");
-    private static final Pattern MARKER = Pattern.compile("^\\s*<!-- snippet: (\\S+)#(\\S+) -->\\s*$");
-    private static final Pattern TYPE = Pattern.compile(
-            "(?m)^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|interface|record|enum)\\s+(\\w+)");
+    private static final List<String> SOURCE_ROOTS = List.of("src", "src-it");
 
     @TempDir
     Path classes;
 
     @Test
-    void everyJavaBlockOfTheReadmeIsCheckedAndInSync() throws IOException {
-        List<String> readme = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
-        List<String> problems = problems(readme, Path.of("."), classes);
-        assertTrue(problems.isEmpty(), "README.md:\n" + String.join("\n", problems));
+    void everyDocumentIsCheckedAndInSync() {
+        Path root = Path.of(".");
+        MarkdownDocsCheck.Result result = MarkdownDocsCheck.check(root, MarkdownDocsCheck.documents(root), SOURCE_ROOTS,
+                classes);
+        assertTrue(result.problems().isEmpty(), result.counts() + "\n" + String.join("\n", result.problems()));
+        assertPlausible(result);
+    }
+
+    /** The check found what these documents hold at least; far less means it stopped seeing them. */
+    private static void assertPlausible(MarkdownDocsCheck.Result result) {
+        String counts = result.counts();
+        assertTrue(result.documents() >= 11, "expected the README and at least 10 guides: " + counts);
+        assertTrue(result.snippets() >= 25, "expected at least 25 snippet markers: " + counts);
+        assertTrue(result.javaBlocks() >= 27, "expected at least 27 java blocks: " + counts);
+        assertTrue(result.compiledUnits() >= 2, "expected at least 2 complete compilation units: " + counts);
+        assertTrue(result.regions() >= 24, "expected at least 24 source regions: " + counts);
+        assertTrue(result.links() >= 60, "expected at least 60 relative links: " + counts);
+        assertTrue(result.anchors() >= 40, "expected at least 40 links with an anchor: " + counts);
     }
 
     @Test
-    void theQuickStartClassesHaveExactlyTheImportsTheReadmeShowsAboveThem() throws IOException {
-        String imports = region(Path.of("src/test/java/dev/ssejaxrs/readme/NumbersResource.java"), "imports");
+    void theQuickStartClassesHaveExactlyTheImportsTheGuideShowsAboveThem() throws IOException {
+        String imports = MarkdownDocsCheck.region(Path.of("src/test/java/dev/ssejaxrs/readme/NumbersResource.java"),
+                "imports");
         for (String name : List.of("EndlessResource", "PricesResource", "NewsResource", "FeedResource")) {
             String source = Files.readString(Path.of("src/test/java/dev/ssejaxrs/readme", name + ".java"));
-            String own = source.substring(source.indexOf("import "), source.lastIndexOf(";", source.indexOf("\n\n//")) + 1);
-            assertEquals(imports, own, name + " imports what the README's import block shows");
+            int end = source.lastIndexOf(";", source.indexOf("\n\n//")) + 1;
+            String own = source.substring(source.indexOf("import "), end);
+            assertEquals(imports, own, name + " imports what the guide's import block shows");
         }
     }
 
     @Test
-    void theCheckNamesTheLineOfEachUncheckedOrStaleBlock() throws IOException {
-        Path source = classes.resolve("Example.java");
-        Files.writeString(source, "class Example {\n    // README: begin hello\n    int hello = 1;\n"
-                + "    // README: end hello\n}\n");
-        List<String> readme = List.of(
-                "text",                                        // 1
-                "<!-- snippet: Example.java#hello -->",        // 2
-                "```java",                                     // 3: in sync
+    void theReadmeAsCommitB28208dReflowedItFailsNamingItsLines() {
+        String reflowed = "src/test/resources/readme-check/reflowed-b28208d.md";
+        MarkdownDocsCheck.Result result = MarkdownDocsCheck.check(Path.of("."), List.of(reflowed), List.of(), classes);
+        String problems = String.join("\n", result.problems());
+        // "... on, without restarting either node. The tests (...) ... ## Fitting into your application ### JSON"
+        assertNamed(result, reflowed + ":692: a heading marker inside a paragraph");
+        // "Two demo nodes on one Redis (...): ```bash mvn -q -Pdemo ..."
+        assertNamed(result, reflowed + ":679: a fence inside a paragraph");
+        // From line 721 on, one fence the reflow left open takes the rest of the README into a code block:
+        assertNamed(result, reflowed + ":721: the fenced block is never closed");
+        // "... nothing is static. ## Deploying - **Grizzly** ..."
+        assertNamed(result, reflowed + ":954: swallowed by the fenced block of line 721");
+        // "... (curl #10634). ## Performance Measured side by side ..."
+        assertNamed(result, reflowed + ":1123: swallowed by the fenced block of line 721");
+        assertNamed(result, reflowed + ":700: a snippet marker inside a paragraph");
+        assertTrue(result.problems().size() >= 20, problems);
+        // And it would not pass for plausible either: the parser sees only the snippets the reflow left standing.
+        assertTrue(result.snippets() < 25, result.counts());
+        assertThrows(AssertionError.class, () -> assertPlausible(result));
+    }
+
+    private static void assertNamed(MarkdownDocsCheck.Result result, String problem) {
+        assertTrue(result.problems().stream().anyMatch(p -> p.startsWith(problem)),
+                "expected a problem starting with " + problem + " in:\n" + String.join("\n", result.problems()));
+    }
+
+    @Test
+    void eachFaultIsNamedWithItsDocumentAndLine(@TempDir Path project) throws IOException {
+        Files.createDirectories(project.resolve("src"));
+        Files.createDirectories(project.resolve("docs"));
+        Files.writeString(project.resolve("src/Example.java"), "class Example {\n    // README: begin hello\n"
+                + "    int hello = 1;\n    // README: end hello\n    // README: begin unused\n    int unused;\n"
+                + "    // README: end unused\n}\n");
+        Files.writeString(project.resolve("README.md"), String.join("\n",
+                "# Example",                                        // 1
+                "",
+                "<!-- snippet: src/Example.java#hello -->",         // 3: in sync
+                "```java",
                 "int hello = 1;",
                 "```",
-                "  <!-- snippet: Example.java#hello -->",      // 6
-                "  ```java",                                   // 7: indented, out of sync
+                "",
+                "- a list item",                                    // 8
+                "",
+                "  <!-- snippet: src/Example.java#hello -->",       // 10
+                "  ```java",                                        // 11: indented, out of sync
                 "  int hello = 2;",
                 "  ```",
-                "```java",                                     // 10: no marker, not a compilation unit
+                "",
+                "<!-- snippet: src/Example.java#hello -->",         // 15: no fence follows
+                "",
+                "Some text.",
+                "",
+                "```java",                                          // 19: no marker, not a compilation unit
                 "undefined.call();",
                 "```",
-                "```java",                                     // 13: a compilation unit that compiles
+                "",
+                "```java",                                          // 23: a compilation unit that compiles
                 "import java.util.List;",
                 "public class Fine { List<String> names = List.of(); }",
                 "```",
-                "```java",                                     // 17: a compilation unit that does not
+                "",
+                "```java",                                          // 28: a compilation unit that does not
                 "import java.util.List;",
                 "class Broken { List<String> names = clock; }",
-                "```");
-        List<String> problems = problems(readme, classes, classes.resolve("out"));
-        assertEquals(3, problems.size(), String.join("\n", problems));
-        assertTrue(problems.get(0).startsWith("line 7: "), problems.get(0));
-        assertTrue(problems.get(0).contains("int hello = 2;"), problems.get(0));
-        assertTrue(problems.get(1).startsWith("line 10: "), problems.get(1));
-        assertTrue(problems.get(2).startsWith("line 17: ") && problems.get(2).contains("clock"), problems.get(2));
+                "```",
+                "",
+                "See [the guide](docs/guide.md#usage), [nowhere](docs/missing.md), [a section](#example),",  // 33
+                "[no section](#no-such-section) and [no anchor](docs/guide.md#nothing).",                   // 34
+                "",
+                "A paragraph that swallowed a heading: text. ## Usage and more text.",                      // 36
+                ""));
+        Files.writeString(project.resolve("docs/guide.md"),
+                "# Guide\n\n## Usage\n\nBack to [the README](../README.md).\n");
+        MarkdownDocsCheck.Result result = MarkdownDocsCheck.check(project, MarkdownDocsCheck.documents(project),
+                List.of("src"), classes);
+        List<String> problems = result.problems();
+        String all = String.join("\n", problems);
+        List<String> expected = List.of(
+                "README.md:11: differs from src/Example.java#hello",
+                "README.md:15: no fenced block follows <!-- snippet: src/Example.java#hello -->",
+                "README.md:19: unchecked java block",
+                "README.md:28: does not compile",
+                "README.md:33: link to docs/missing.md: no file docs/missing.md",
+                "README.md:34: link to #no-such-section: no heading with the anchor #no-such-section in README.md",
+                "README.md:34: link to docs/guide.md#nothing: no heading with the anchor #nothing in docs/guide.md",
+                "README.md:36: a heading marker inside a paragraph",
+                "src/Example.java:5: region unused is shown by no document");
+        assertEquals(expected.size(), problems.size(), all);
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(problems.stream().sorted().collect(Collectors.toList()).get(i).startsWith(expected.get(i)),
+                    "expected a problem starting with " + expected.get(i) + " in:\n" + all);
+        }
+        assertTrue(all.contains("int hello = 2;") && all.contains("clock"), all);
+        assertEquals(2, result.documents(), all);
+        assertEquals(2, result.snippets(), all);
+        assertEquals(2, result.compiledUnits(), all);
+        assertEquals(6, result.links(), all);
     }
 
-    /** What is wrong with the README's java blocks, each naming its fence's line (1-based). */
-    static List<String> problems(List<String> readme, Path root, Path classes) {
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < readme.size(); i++) {
-            Matcher fence = FENCE.matcher(readme.get(i));
-            if (!fence.matches()) {
-                continue;
-            }
-            int line = i + 1;
-            String indent = fence.group(1);
-            List<String> block = new ArrayList<>();
-            int end = i + 1;
-            while (end < readme.size() && !readme.get(end).strip().equals("```")) {
-                String text = readme.get(end);
-                block.add(text.startsWith(indent) ? text.substring(indent.length()) : text.strip());
-                end++;
-            }
-            if (end == readme.size()) {
-                problems.add("line " + line + ": the block is not closed");
-                break;
-            }
-            String code = String.join("\n", block).stripTrailing();
-            Matcher marker = i > 0 ? MARKER.matcher(readme.get(i - 1)) : null;
-            if (marker != null && marker.matches()) {
-                String region = region(root.resolve(marker.group(1)), marker.group(2));
-                if (region == null) {
-                    problems.add("line " + line + ": no region " + marker.group(2) + " in " + marker.group(1));
-                } else if (!region.equals(code)) {
-                    problems.add("line " + line + ": differs from " + marker.group(1) + "#" + marker.group(2)
-                            + firstDifference(region, code));
-                }
-            } else if (code.lines().anyMatch(l -> l.startsWith("import ")) && TYPE.matcher(code).find()) {
-                String errors = compile(code, classes);
-                if (!errors.isEmpty()) {
-                    problems.add("line " + line + ": does not compile: " + errors);
-                }
-            } else {
-                problems.add("line " + line + ": unchecked: put <!-- snippet: PATH#NAME --> on the line before it "
-                        + "(a // README: begin NAME region of a test source) or make it a complete compilation unit");
-            }
-            i = end;
-        }
-        return problems;
+    @Test
+    void aDocumentWithSectionsMustListThemAll(@TempDir Path project) throws IOException {
+        Files.createDirectories(project.resolve("docs"));
+        Files.writeString(project.resolve("README.md"), "# R\n\n- [One](#one)\n- [Three](#three)\n\n## One\n\n"
+                + "## Two\n\n## Three\n");
+        Files.writeString(project.resolve("docs/plain.md"), "# P\n\n## A\n\n## B\n\n## C\n");
+        List<String> problems = MarkdownDocsCheck.check(project, MarkdownDocsCheck.documents(project), List.of(),
+                classes).problems();
+        assertEquals(List.of("README.md:3: the contents list [one, three] is not the document's sections "
+                + "[one, two, three]", "docs/plain.md: 3 sections and no contents list that links to them"), problems);
     }
 
-    private static String region(Path file, String name) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int begin = -1;
-        int end = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            String text = lines.get(i).strip();
-            if (text.equals("// README: begin " + name)) {
-                begin = i;
-            } else if (text.equals("// README: end " + name) && begin >= 0) {
-                end = i;
-                break;
-            }
-        }
-        if (begin < 0 || end < 0) {
-            return null;
-        }
-        List<String> region = lines.subList(begin + 1, end);
-        int indent = region.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return region.stream().map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
-                .collect(Collectors.joining("\n")).stripTrailing();
-    }
-
-    private static String firstDifference(String expected, String actual) {
-        List<String> want = expected.lines().toList();
-        List<String> got = actual.lines().toList();
-        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
-            String w = i < want.size() ? want.get(i) : "<end>";
-            String g = i < got.size() ? got.get(i) : "<end>";
-            if (!w.equals(g)) {
-                return " at its line " + (i + 1) + ":\n    source: " + w + "\n    README: " + g;
-            }
-        }
-        return "";
-    }
-
-    private static String compile(String code, Path classes) {
-        Matcher type = TYPE.matcher(code);
-        type.find();
-        JavaFileObject unit = new SimpleJavaFileObject(URI.create("string:///" + type.group(1) + ".java"),
-                JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return code;
-            }
-        };
-        try {
-            Files.createDirectories(classes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        StringWriter out = new StringWriter();
-        boolean ok = compiler.getTask(out, null, diagnostics,
-                List.of("-proc:none", "-d", classes.toString(), "-classpath", System.getProperty("java.class.path")),
-                null, List.of(unit)).call();
-        if (ok) {
-            return "";
-        }
-        return diagnostics.getDiagnostics().stream()
-                .map(d -> "its line " + d.getLineNumber() + ": " + d.getMessage(null))
-                .collect(Collectors.joining("; ")) + out;
+    @Test
+    void anchorsFollowGitHubsSlugs() {
+        assertEquals("the-standard-api-sseneweventbuilder",
+                MarkdownDocsCheck.slug("The standard API: Sse.newEventBuilder()"));
+        assertEquals("tomcat-101-and-11-and-other-plain-servlet-containers",
+                MarkdownDocsCheck.slug("Tomcat 10.1 and 11 and other plain servlet containers"));
+        assertEquals("json-data-the-applications-own-provider",
+                MarkdownDocsCheck.slug("JSON data: the application's own provider"));
+        assertEquals("http2", MarkdownDocsCheck.slug("HTTP/2"));
+        assertEquals("threads-and-the-streams-life", MarkdownDocsCheck.slug("Threads and the stream's life"));
     }
 }

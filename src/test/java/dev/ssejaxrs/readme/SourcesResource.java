@@ -10,7 +10,10 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.ssejaxrs.stream.EventStream;
 
-/** The README's "Sources" paragraph: a cold source keeps its first items, a hot one fed too early drops them. */
+/**
+ * The "Sources" paragraph of docs/streaming.md: a cold source keeps its first items, a hot one fed too early drops
+ * them.
+ */
 @Path("/")
 public class SourcesResource {
     @GET @Path("cold") @Produces(MediaType.SERVER_SENT_EVENTS)

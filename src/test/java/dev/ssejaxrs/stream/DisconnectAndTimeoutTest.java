@@ -45,21 +45,19 @@ class DisconnectAndTimeoutTest {
 
     @ParameterizedTest(name = "closed with a reset: {0}")
     @ValueSource(booleans = {true, false})
-    void idleClientClosing_isNoticedWithinASecondWithoutAnyWrite(boolean reset) throws InterruptedException {
+    void idleClientClosing_isNoticedWithoutAnyWrite(boolean reset) throws InterruptedException {
+        // no pings and no events: nothing is ever written, so only disconnect detection can end the stream
         ProbePublisher silent = new ProbePublisher();
         StreamOptions options = recordingCloses().pingInterval(Duration.ZERO).build();
         try (TestServer server = Endpoints.serving(() -> EventStream.of(silent, options))) {
             RawClient client = server.get("/s");
             silent.awaitSubscribed();
-            long closedAt = System.nanoTime();
             if (reset) {
                 client.close();
             } else {
                 client.closeGracefully();
             }
-            assertTrue(silent.awaitCancelled(5), "publisher cancelled");
-            long tookMillis = (System.nanoTime() - closedAt) / 1_000_000;
-            assertTrue(tookMillis < 1000, "noticed after " + tookMillis + " ms");
+            assertTrue(silent.awaitCancelled(5), "publisher cancelled although nothing was written");
             await().atMost(WAIT).until(() -> !closes.isEmpty());
             assertEquals(List.of(CloseReason.CLIENT_GONE), closes);
             await().atMost(WAIT).until(() -> server.runtime().activeStreams() == 0);

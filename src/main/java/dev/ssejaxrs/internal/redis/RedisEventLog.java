@@ -110,8 +110,10 @@ import dev.ssejaxrs.redis.RedisUnavailableException;
  * {@code presenceTtl/3}), and adds its id to {@code {prefix}:on:<recipient>} while it has a connection of that
  * recipient. Publishing to a recipient queues the event when no live node is in its set (lapsed nodes are removed
  * there and then). A node that crashes counts as gone after {@code presenceTtl}; meanwhile the events are still in
- * the recipient's history, which a reconnecting browser gets through {@code Last-Event-ID}. The heartbeat costs
- * one command per node, whatever the number of recipients.
+ * the recipient's history, which a reconnecting browser gets through {@code Last-Event-ID}. Each heartbeat also adds
+ * the node again to the sets of its connected recipients, so a node that stalled past its lapse (and was removed
+ * from them) counts as present again from its next heartbeat. A heartbeat costs one script plus one {@code SADD}
+ * per recipient connected to the node (pipelined on the command connection).
  *
  * <h2>Threads</h2>
  * Thread-safe. Stages complete on Lettuce's I/O threads: continue with non-blocking work only. Each reader
@@ -578,17 +580,29 @@ public final class RedisEventLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Renews this node's heartbeat, then adds it again to the presence set of every recipient connected here. A
+     * node whose heartbeat lapsed (a stall longer than {@code presenceTtl}: a long GC pause, a frozen VM, a partition
+     * without a reset) was removed from those sets by the next publish; without the second step its recipients would
+     * count as offline for as long as they stay connected, and their events would be queued instead of delivered.
+     * Both go out on one connection, in this order, so no publish sees the presence without the heartbeat.
+     */
     private void beat() {
         StatefulRedisConnection<String, String> connection = commands.get();
         if (connection == null) {
             return;
         }
-        runOn(connection.async(), heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
+        RedisAsyncCommands<String, String> c = connection.async();
+        runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
                 List.of(nodeId, Long.toString(options.presenceTtl().toMillis())))
                 .exceptionally(e -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "heartbeat failed: " + rootMessage(e));
                     return null;
                 });
+        assertPresence(c).exceptionally(e -> {
+            LOG.log(System.Logger.Level.DEBUG, () -> "re-asserting presence failed: " + rootMessage(e));
+            return null;
+        });
     }
 
     /** Wakes reader {@code index}'s blocked read: one tiny entry in its wake stream. */

@@ -110,4 +110,27 @@ class RecipientQueueTest {
             assertEquals(0L, (long) redis.admin(c -> c.scard("{" + prefix + "}:on:dan")), "the lapsed node is gone");
         }
     }
+
+    @Test
+    void aNodeThatStalledPastItsLapse_countsItsRecipientsOnlineAgainFromItsNextHeartbeat() {
+        String prefix = prefix();
+        Address eve = Address.recipient("eve");
+        RedisOptions stalling = RedisOptions.builder(redis.uri()).keyPrefix(prefix)
+                .presenceTtl(Duration.ofMillis(1500)).build();
+        try (RedisEventLog nodeA = RedisEventLog.start(stalling, new RedisEventLogTest.Collector());
+                RedisEventLog nodeB = RedisEventLog.start(node(prefix), new RedisEventLogTest.Collector())) {
+            join(nodeA.online("eve"));
+            assertEquals(0, join(nodeB.append(eve, SseEvent.of("live"))).queued());
+            // node A stalls (no TCP reset): its heartbeat lapses, and the next publish drops it from eve's set. A's
+            // own heartbeat may renew it between the two commands: then the stall is simulated again
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                redis.admin(c -> c.zadd("{" + prefix + "}:nodes", 1, nodeA.nodeId()));
+                return join(nodeB.append(eve, SseEvent.of("queued while A looked dead"))).queued() == 1;
+            });
+            // A wakes up: eve is still connected there, so from A's next heartbeat her events are live again
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> join(nodeB.append(eve, SseEvent.of("live again?"))).queued() == 0);
+            assertEquals(1L, (long) redis.admin(c -> c.scard("{" + prefix + "}:on:eve")), "A is back in eve's set");
+        }
+    }
 }

@@ -277,10 +277,44 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
     }
 
+    /**
+     * Events of {@code address} after {@code lastId} were trimmed before this node's reader got them (it fell behind
+     * the history: a paused process, a reader slower than the publishers). Every local member that has not been
+     * given {@code next} yet gets {@link #EVENTS_LOST} before it, in its queue or in its catch-up buffer, so that the
+     * loss is never silent; {@link #onEntry} then delivers {@code next} as usual.
+     */
     @Override
     public void onGap(Address address, String lastId, RedisEventLog.Entry next) {
         LOG.log(System.Logger.Level.WARNING, () -> "events of " + address + " after " + lastId
                 + " were trimmed before this node read them; continuing at " + next.id());
+        EventId nextId = EventId.parse(next.id());
+        List<ConnectionQueue> offered = new ArrayList<>();
+        lock.lock();
+        try {
+            Local local = locals.get(address);
+            if (local == null) {
+                return;
+            }
+            for (Member member : local.members) {
+                EventId last = member.last.get(address);
+                if (last != null && !nextId.isAfter(last)) {
+                    continue; // its replay reached past the gap: nothing was lost for it
+                }
+                SseEvent lost = SseEvent.builder().event(EVENTS_LOST)
+                        .data(last != null ? last.toString() : lastId).build();
+                if (member.buffer != null) {
+                    member.buffer.add(lost);
+                } else {
+                    offer(member, local, lost);
+                    offered.add(member.queue);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ConnectionQueue queue : offered) {
+            queue.deliver();
+        }
     }
 
     /** Under the lock: offers {@code event} and counts what happened. */

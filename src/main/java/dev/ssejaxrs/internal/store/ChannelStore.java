@@ -25,7 +25,8 @@ import dev.ssejaxrs.event.SseEvent;
  * <li>A subscriber receives the events of its addresses in id order, each once: {@link #join} fills its queue
  *     with what it missed and registers it, so that no event published meanwhile is lost or repeated.</li>
  * <li>A {@code Last-Event-ID} that is not an id of the store, or older than what the store still retains of an
- *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently.</li>
+ *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently. Events
+ *     that are gone before a live subscriber got them are announced by {@link #EVENTS_LOST}.</li>
  * <li>Memory is bounded: an address with no subscriber, no retained and no queued event is removed; beyond
  *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
  *     events expire on time without traffic.</li>
@@ -41,6 +42,12 @@ import dev.ssejaxrs.event.SseEvent;
 public interface ChannelStore extends AutoCloseable {
     /** Sent first when a {@code Last-Event-ID} cannot be resumed exactly: events may have been missed. */
     String REPLAY_INCOMPLETE = "replay-incomplete";
+    /**
+     * Sent to a live subscriber when events of one of its addresses are gone before they reached it (on Redis: the
+     * node's reader fell behind the trimmed history). Its data is the id of the last event the subscriber was given
+     * on that address; the events after it, up to the next one it receives, are lost.
+     */
+    String EVENTS_LOST = "events-lost";
 
     /**
      * Appends {@code event} to {@code address} (giving it the next id unless it has its own), to its history, to

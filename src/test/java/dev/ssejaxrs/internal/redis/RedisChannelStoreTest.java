@@ -1,12 +1,24 @@
 package dev.ssejaxrs.internal.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.lettuce.core.XAddArgs;
+
+import dev.ssejaxrs.broadcast.AccessPolicy;
+import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.Collected;
 import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStoreContract;
+import dev.ssejaxrs.internal.store.EventId;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.redis.RedisProcess;
 
@@ -28,5 +40,29 @@ class RedisChannelStoreTest extends ChannelStoreContract {
     @Override
     protected boolean distributed() {
         return true;
+    }
+
+    @Test
+    void eventsTrimmedBeforeThisNodesReaderGotThem_reachALiveSubscriberAsEventsLost_thenItGoesOn() {
+        String prefix = "gap" + STORES.incrementAndGet();
+        Address topic = Address.topic("gap");
+        try (ChannelStore store = RedisChannelStore.open(RegistryOptions.builder().accessPolicy(AccessPolicy.anyone())
+                .redis(RedisOptions.builder(redis.uri()).keyPrefix(prefix).build()).build())) {
+            Collected subscriber = subscribe(store, null, topic);
+            String before = append(store, topic, "before");
+            subscriber.await(1);
+            // the reader fell behind: the next entry it reads says its predecessor was later than what it read last
+            EventId last = EventId.parse(before);
+            String trimmed = (last.millis() + 2) + "-0";
+            String next = (last.millis() + 5) + "-0";
+            redis.admin(c -> c.xadd("{" + prefix + "}:t:gap", new XAddArgs().id(next), Map.of("p", trimmed,
+                    "d", "after the gap")));
+            List<SseEvent> events = subscriber.await(3);
+            assertEquals("before", events.get(0).data());
+            assertEquals(ChannelStore.EVENTS_LOST, events.get(1).event(), events.toString());
+            assertEquals(before, events.get(1).data(), "the last id the subscriber was given");
+            assertEquals("after the gap", events.get(2).data());
+            assertEquals(next, events.get(2).id());
+        }
     }
 }

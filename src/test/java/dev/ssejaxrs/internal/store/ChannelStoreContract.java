@@ -55,7 +55,7 @@ public abstract class ChannelStoreContract {
     }
 
     /** A subscriber, once it has joined and received what the join queued for it. */
-    static Collected subscribe(ChannelStore store, String lastEventId, Address... addresses) {
+    public static Collected subscribe(ChannelStore store, String lastEventId, Address... addresses) {
         ConnectionQueue queue = new ConnectionQueue(store, List.of(addresses), Caller.anonymous(), lastEventId, null,
                 RegistryOptions.builder().subscriberQueue(100_000).build());
         Collected collected = Collected.from(queue);
@@ -63,7 +63,7 @@ public abstract class ChannelStoreContract {
         return collected;
     }
 
-    static String append(ChannelStore store, Address address, String data) {
+    public static String append(ChannelStore store, Address address, String data) {
         return store.append(address, SseEvent.of(data)).toCompletableFuture().orTimeout(20, TimeUnit.SECONDS)
                 .join().id();
     }

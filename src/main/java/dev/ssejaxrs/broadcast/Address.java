@@ -20,7 +20,13 @@ public record Address(Kind kind, String name) {
         RECIPIENT
     }
 
-    /** Checks the name. */
+    /**
+     * Checks the name.
+     *
+     * @param kind topic or recipient (not null)
+     * @param name the topic name or the recipient id; not blank
+     * @throws IllegalArgumentException when {@code name} is blank
+     */
     public Address {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
@@ -30,12 +36,22 @@ public record Address(Kind kind, String name) {
         }
     }
 
-    /** A topic. */
+    /**
+     * A topic.
+     *
+     * @param name the topic name; not blank
+     * @return the topic's address
+     */
     public static Address topic(String name) {
         return new Address(Kind.TOPIC, name);
     }
 
-    /** A recipient. */
+    /**
+     * A recipient.
+     *
+     * @param id the recipient id (a user or client id); not blank
+     * @return the recipient's address
+     */
     public static Address recipient(String id) {
         return new Address(Kind.RECIPIENT, id);
     }

@@ -32,7 +32,11 @@ public final class BroadcastFeature implements Feature {
         defaultOptions = true;
     }
 
-    /** The feature with {@code options}. */
+    /**
+     * The feature with {@code options}.
+     *
+     * @param options the options of the registry it makes (not null)
+     */
     public BroadcastFeature(RegistryOptions options) {
         this.registry = new EventRegistry(options);
         this.ownRegistry = true;
@@ -41,6 +45,8 @@ public final class BroadcastFeature implements Feature {
     /**
      * The feature serving a registry you made, for code outside JAX-RS (a message listener, say) that publishes to
      * it. Use one registry per application; closing it is yours.
+     *
+     * @param registry the registry to serve (not null)
      */
     public BroadcastFeature(EventRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");

@@ -31,12 +31,22 @@ public final class Caller {
         this.roles = roles;
     }
 
-    /** A caller with no principal and no role. */
+    /**
+     * A caller with no principal and no role.
+     *
+     * @return the anonymous caller (one shared instance)
+     */
     public static Caller anonymous() {
         return ANONYMOUS;
     }
 
-    /** A caller named {@code name} ({@code null}: anonymous) in {@code roles}. */
+    /**
+     * A caller named {@code name} ({@code null}: anonymous) in {@code roles}.
+     *
+     * @param name the principal's name, or {@code null}
+     * @param roles the roles the caller holds (not null)
+     * @return the caller
+     */
     public static Caller of(String name, Collection<String> roles) {
         return new Caller(name, Set.copyOf(Objects.requireNonNull(roles, "roles")));
     }
@@ -45,6 +55,10 @@ public final class Caller {
      * Takes the principal's name and, for each of {@code rolesToCheck}, the answer of
      * {@link SecurityContext#isUserInRole}, now: call it while the request is current. {@code null} gives an
      * anonymous caller.
+     *
+     * @param securityContext the current request's security context, or {@code null}
+     * @param rolesToCheck the roles to ask about (not null)
+     * @return the caller, with the roles it holds among them
      */
     public static Caller of(SecurityContext securityContext, Collection<String> rolesToCheck) {
         Objects.requireNonNull(rolesToCheck, "rolesToCheck");
@@ -62,17 +76,30 @@ public final class Caller {
                 : new Caller(principal == null ? null : principal.getName(), Set.copyOf(held));
     }
 
-    /** The principal's name, or {@code null} when the caller was not authenticated. */
+    /**
+     * The principal's name, or {@code null} when the caller was not authenticated.
+     *
+     * @return the name, or {@code null}
+     */
     public String name() {
         return name;
     }
 
-    /** Whether the caller was authenticated. */
+    /**
+     * Whether the caller was authenticated.
+     *
+     * @return whether it has a principal's name
+     */
     public boolean isAuthenticated() {
         return name != null;
     }
 
-    /** Whether the caller held {@code role} when it was taken (roles not checked then count as not held). */
+    /**
+     * Whether the caller held {@code role} when it was taken (roles not checked then count as not held).
+     *
+     * @param role the role
+     * @return whether the caller held it
+     */
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

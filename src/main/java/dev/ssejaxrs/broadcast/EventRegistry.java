@@ -66,6 +66,7 @@ public final class EventRegistry implements AutoCloseable {
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
      * {@linkplain RegistryOptions.Builder#redis name one}.
      *
+     * @param options how the registry keeps and delivers events (not null)
      * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is configured but cannot be reached
      */
     public EventRegistry(RegistryOptions options) {
@@ -74,7 +75,11 @@ public final class EventRegistry implements AutoCloseable {
         this.store = options.redis() == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
     }
 
-    /** The options of this registry. */
+    /**
+     * The options of this registry.
+     *
+     * @return the options it was made with
+     */
     public RegistryOptions options() {
         return options;
     }
@@ -83,6 +88,8 @@ public final class EventRegistry implements AutoCloseable {
      * Publishes {@code event} to {@code address}: into every current subscriber's queue, into the history and, for a
      * recipient with no open connection, into its offline queue.
      *
+     * @param address the topic or recipient (not null)
+     * @param event the event (not null); without an id it gets one
      * @return completes once the event is in every current subscriber's queue, with the counts; on Redis, once
      *     Redis has stored it (then every node's reader hands it to that node's subscribers, and
      *     {@link Delivery#delivered()} is 0), or fails at once with
@@ -96,12 +103,24 @@ public final class EventRegistry implements AutoCloseable {
         return store.append(address, event);
     }
 
-    /** Publishes to a topic. */
+    /**
+     * Publishes to a topic.
+     *
+     * @param topic the topic name
+     * @param event the event (not null); without an id it gets one
+     * @return as {@link #publish(Address, SseEvent)}
+     */
     public CompletionStage<Delivery> publish(String topic, SseEvent event) {
         return publish(Address.topic(topic), event);
     }
 
-    /** Publishes to every open connection of a recipient, or to its offline queue while it has none. */
+    /**
+     * Publishes to every open connection of a recipient, or to its offline queue while it has none.
+     *
+     * @param recipient the recipient id (a user or client id)
+     * @param event the event (not null); without an id it gets one
+     * @return as {@link #publish(Address, SseEvent)}
+     */
     public CompletionStage<Delivery> publishToRecipient(String recipient, SseEvent event) {
         return publish(Address.recipient(recipient), event);
     }
@@ -111,6 +130,7 @@ public final class EventRegistry implements AutoCloseable {
      * browsers reconnect by themselves with {@code Last-Event-ID} and catch up from the history (to move clients
      * to another node, or to make them re-authenticate).
      *
+     * @param address the topic or recipient (not null)
      * @return how many subscribers were disconnected
      */
     public int disconnectAll(Address address) {
@@ -120,12 +140,20 @@ public final class EventRegistry implements AutoCloseable {
     /**
      * Starts a subscription to one or several addresses, delivered on one stream in publish order;
      * {@link SubscriptionBuilder#open()} makes the stream.
+     *
+     * @param addresses the addresses (at least one, none null; a repeated one counts once)
+     * @return the subscription, to complete and {@link SubscriptionBuilder#open() open}
      */
     public SubscriptionBuilder subscribe(Address... addresses) {
         return subscribe(Arrays.asList(addresses));
     }
 
-    /** Starts a subscription to {@code addresses} (at least one), delivered on one stream in publish order. */
+    /**
+     * Starts a subscription to {@code addresses} (at least one), delivered on one stream in publish order.
+     *
+     * @param addresses the addresses (at least one, none null; a repeated one counts once)
+     * @return the subscription, to complete and {@link SubscriptionBuilder#open() open}
+     */
     public SubscriptionBuilder subscribe(Collection<Address> addresses) {
         Objects.requireNonNull(addresses, "addresses");
         if (addresses.isEmpty()) {
@@ -136,14 +164,23 @@ public final class EventRegistry implements AutoCloseable {
         return new SubscriptionBuilder(distinct);
     }
 
-    /** Totals of the registry and its {@value #BUSIEST} busiest addresses: small whatever the number of addresses. */
+    /**
+     * Totals of the registry and its {@value #BUSIEST} busiest addresses: small whatever the number of addresses.
+     *
+     * @return a snapshot of the counts, taken now
+     */
     public RegistryStats stats() {
         Map<String, Long> byReason = new TreeMap<>();
         disconnects.forEach((reason, count) -> byReason.put(reason, count.sum()));
         return store.stats(BUSIEST, byReason);
     }
 
-    /** Counts of one address (zeros when the registry keeps nothing of it). */
+    /**
+     * Counts of one address (zeros when the registry keeps nothing of it).
+     *
+     * @param address the topic or recipient (not null)
+     * @return a snapshot of its counts, taken now
+     */
     public AddressStats stats(Address address) {
         return store.stats(Objects.requireNonNull(address, "address"));
     }
@@ -175,7 +212,12 @@ public final class EventRegistry implements AutoCloseable {
             this.addresses = addresses;
         }
 
-        /** Replays the retained events after this id first ({@code null} or empty: no replay). */
+        /**
+         * Replays the retained events after this id first ({@code null} or empty: no replay).
+         *
+         * @param id the last event id the client saw, or {@code null}
+         * @return this subscription
+         */
         public SubscriptionBuilder lastEventId(String id) {
             this.lastEventId = id == null || id.isEmpty() ? null : id;
             return this;
@@ -184,6 +226,10 @@ public final class EventRegistry implements AutoCloseable {
         /**
          * Takes the id from the {@code Last-Event-ID} header or, for clients that cannot set headers, a query
          * parameter; the header wins when both are given, and an empty value counts as absent.
+         *
+         * @param header the {@code Last-Event-ID} header's value, or {@code null}
+         * @param queryParameter the query parameter's value, or {@code null}
+         * @return this subscription
          */
         public SubscriptionBuilder lastEventId(String header, String queryParameter) {
             return lastEventId(header != null && !header.isEmpty() ? header : queryParameter);
@@ -193,19 +239,32 @@ public final class EventRegistry implements AutoCloseable {
          * The caller, taken now from {@code securityContext} (its principal's name and the options'
          * {@linkplain RegistryOptions.Builder#roles roles}): call it while the request is current. The registry
          * never keeps the {@code SecurityContext}. Without a caller, the caller is anonymous.
+         *
+         * @param securityContext the request's security context ({@code null}: an anonymous caller)
+         * @return this subscription
          */
         public SubscriptionBuilder caller(SecurityContext securityContext) {
             this.caller = Caller.of(securityContext, options.roles);
             return this;
         }
 
-        /** The caller, for the {@link AccessPolicy}. */
+        /**
+         * The caller, for the {@link AccessPolicy}.
+         *
+         * @param caller the caller (not null)
+         * @return this subscription
+         */
         public SubscriptionBuilder caller(Caller caller) {
             this.caller = Objects.requireNonNull(caller, "caller");
             return this;
         }
 
-        /** An event sent first, before any replay (for example {@code data: Connection established}). */
+        /**
+         * An event sent first, before any replay (for example {@code data: Connection established}).
+         *
+         * @param event the event, or {@code null} for none
+         * @return this subscription
+         */
         public SubscriptionBuilder greeting(SseEvent event) {
             this.greeting = event;
             return this;
@@ -217,6 +276,7 @@ public final class EventRegistry implements AutoCloseable {
          * headers leave (with Redis, the join completes after a few round trips, and the stream ends at once when
          * Redis is away); from then on every event published to them is queued for it.
          *
+         * @return the subscriber's stream, not yet joined to its addresses
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller
          */

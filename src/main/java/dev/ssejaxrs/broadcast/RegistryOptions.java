@@ -70,12 +70,20 @@ public final class RegistryOptions {
         redis = b.redis;
     }
 
-    /** The defaults above. */
+    /**
+     * The defaults above.
+     *
+     * @return the default options (one shared instance)
+     */
     public static RegistryOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder, set to the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -88,6 +96,8 @@ public final class RegistryOptions {
      * Returns {@code address} when its name is one these options accept ({@link Builder#addressNames}); for
      * checking names from requests at the edge, with the registry's own rule.
      *
+     * @param address the address to check (not null)
+     * @return {@code address} itself
      * @throws IllegalArgumentException when it is not: the message names the address kind and quotes (a bounded
      *     part of) the name
      */
@@ -103,52 +113,92 @@ public final class RegistryOptions {
         return address;
     }
 
-    /** The value set by {@link Builder#history}. */
+    /**
+     * The value set by {@link Builder#history}.
+     *
+     * @return how many events each address retains for replay (0: no replay)
+     */
     public int historySize() {
         return historySize;
     }
 
-    /** The value set by {@link Builder#history}. */
+    /**
+     * The value set by {@link Builder#history}.
+     *
+     * @return how long each address retains an event for replay
+     */
     public Duration historyAge() {
         return historyAge;
     }
 
-    /** The value set by {@link Builder#offlineQueue}. */
+    /**
+     * The value set by {@link Builder#offlineQueue}.
+     *
+     * @return how many events wait for a recipient with no open connection (0: none wait)
+     */
     public int offlineQueueSize() {
         return offlineQueueSize;
     }
 
-    /** The value set by {@link Builder#offlineQueue}. */
+    /**
+     * The value set by {@link Builder#offlineQueue}.
+     *
+     * @return how long an event waits for a recipient with no open connection
+     */
     public Duration offlineQueueAge() {
         return offlineQueueAge;
     }
 
-    /** The value set by {@link Builder#subscriberQueue}. */
+    /**
+     * The value set by {@link Builder#subscriberQueue}.
+     *
+     * @return the capacity of each subscriber's queue, in events
+     */
     public int subscriberQueueSize() {
         return subscriberQueueSize;
     }
 
-    /** The value set by {@link Builder#slowConsumerPolicy}. */
+    /**
+     * The value set by {@link Builder#slowConsumerPolicy}.
+     *
+     * @return what a subscriber's full queue does
+     */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return slowConsumerPolicy;
     }
 
-    /** The value set by {@link Builder#redis}. */
+    /**
+     * The value set by {@link Builder#redis}.
+     *
+     * @return the Redis the events are kept in, or {@code null}: this process's memory
+     */
     public RedisOptions redis() {
         return redis;
     }
 
-    /** The value set by {@link Builder#accessPolicy}. */
+    /**
+     * The value set by {@link Builder#accessPolicy}.
+     *
+     * @return who may subscribe, and to which events
+     */
     public AccessPolicy accessPolicy() {
         return accessPolicy;
     }
 
-    /** The value set by {@link Builder#maxAddresses}. */
+    /**
+     * The value set by {@link Builder#maxAddresses}.
+     *
+     * @return how many addresses the registry keeps at once
+     */
     public int maxAddresses() {
         return maxAddresses;
     }
 
-    /** The value set by {@link Builder#scheduler}. */
+    /**
+     * The value set by {@link Builder#scheduler}.
+     *
+     * @return the scheduler given to the builder, or {@code null}: the registry uses its own
+     */
     public ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -172,21 +222,38 @@ public final class RegistryOptions {
         private Builder() {
         }
 
-        /** How many events, and for how long, each address retains for replay (0 events: no replay). */
+        /**
+         * How many events, and for how long, each address retains for replay (0 events: no replay).
+         *
+         * @param size how many events each address keeps for replay (0 or more; 0: no replay)
+         * @param age how long each event is kept (positive)
+         * @return this builder
+         */
         public Builder history(int size, Duration age) {
             historySize = notNegative("history size", size);
             historyAge = positive("history age", age);
             return this;
         }
 
-        /** How many events, and for how long, wait for a recipient that has no open connection. */
+        /**
+         * How many events, and for how long, wait for a recipient that has no open connection.
+         *
+         * @param size how many events wait per recipient (0 or more; 0: none wait, they are dropped)
+         * @param age how long each event waits (positive)
+         * @return this builder
+         */
         public Builder offlineQueue(int size, Duration age) {
             offlineQueueSize = notNegative("offline queue size", size);
             offlineQueueAge = positive("offline queue age", age);
             return this;
         }
 
-        /** The capacity of each subscriber's queue (at least 1). */
+        /**
+         * The capacity of each subscriber's queue (at least 1).
+         *
+         * @param size how many events each subscriber's queue holds (at least 1)
+         * @return this builder
+         */
         public Builder subscriberQueue(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("subscriber queue size must be at least 1: " + size);
@@ -195,13 +262,23 @@ public final class RegistryOptions {
             return this;
         }
 
-        /** What a subscriber's full queue does (default: disconnect that subscriber). */
+        /**
+         * What a subscriber's full queue does (default: disconnect that subscriber).
+         *
+         * @param policy the policy (not null)
+         * @return this builder
+         */
         public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
             slowConsumerPolicy = Objects.requireNonNull(policy, "slowConsumerPolicy");
             return this;
         }
 
-        /** Who may subscribe (default: topics anyone, recipients only their own principal). */
+        /**
+         * Who may subscribe (default: topics anyone, recipients only their own principal).
+         *
+         * @param policy the policy (not null)
+         * @return this builder
+         */
         public Builder accessPolicy(AccessPolicy policy) {
             accessPolicy = Objects.requireNonNull(policy, "accessPolicy");
             return this;
@@ -211,6 +288,9 @@ public final class RegistryOptions {
          * How many addresses the registry keeps at once (default 10,000). Beyond it, the least recently used address
          * without subscribers is evicted with its history and offline queue; a later {@code Last-Event-ID} for it
          * gets {@code replay-incomplete}. Addresses with subscribers are never evicted.
+         *
+         * @param max the most addresses kept at once (at least 1)
+         * @return this builder
          */
         public Builder maxAddresses(int max) {
             if (max < 1) {
@@ -224,13 +304,21 @@ public final class RegistryOptions {
          * The topic and recipient names the registry accepts (default {@link #DEFAULT_ADDRESS_NAMES}); names come
          * from URLs, so keep this tight. Others are refused (400 on subscribe, {@code IllegalArgumentException} on
          * publish) before any state exists for them.
+         *
+         * @param names the pattern a whole name must match (not null)
+         * @return this builder
          */
         public Builder addressNames(Pattern names) {
             addressNames = Objects.requireNonNull(names, "addressNames");
             return this;
         }
 
-        /** Roles checked when a subscription opens, so that the {@link AccessPolicy} may ask {@link Caller#hasRole}. */
+        /**
+         * Roles checked when a subscription opens, so that the {@link AccessPolicy} may ask {@link Caller#hasRole}.
+         *
+         * @param roles the role names, none null; they replace any set before, and a repeated one counts once
+         * @return this builder
+         */
         public Builder roles(String... roles) {
             for (String role : roles) {
                 Objects.requireNonNull(role, "role");
@@ -243,13 +331,21 @@ public final class RegistryOptions {
          * The scheduler that expires histories and offline queues on time (default: the registry's own, with one
          * thread that exists only while something waits to expire). The registry never shuts down a scheduler it
          * was given.
+         *
+         * @param scheduler the scheduler to use (not null)
+         * @return this builder
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Options of every subscriber stream (pings, send timeout, farewell event, ...). */
+        /**
+         * Options of every subscriber stream (pings, send timeout, farewell event, ...).
+         *
+         * @param options the options of each subscriber stream (not null)
+         * @return this builder
+         */
         public Builder streamOptions(StreamOptions options) {
             streamOptions = Objects.requireNonNull(options, "streamOptions");
             return this;
@@ -264,18 +360,30 @@ public final class RegistryOptions {
          * <pre>{@code
          * RegistryOptions.builder().redis(RedisOptions.builder("redis://redis:6379").build()).build();
          * }</pre>
+         *
+         * @param options where and how to reach Redis (not null)
+         * @return this builder
          */
         public Builder redis(RedisOptions options) {
             redis = Objects.requireNonNull(options, "redis");
             return this;
         }
 
-        /** Shorthand for {@code redis(RedisOptions.builder(uri).build())}. */
+        /**
+         * Shorthand for {@code redis(RedisOptions.builder(uri).build())}.
+         *
+         * @param uri the Redis URI, {@code redis://host:port} or {@code rediss://} for TLS
+         * @return this builder
+         */
         public Builder redis(String uri) {
             return redis(RedisOptions.builder(uri).build());
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return new options with the values set on this builder
+         */
         public RegistryOptions build() {
             return new RegistryOptions(this);
         }

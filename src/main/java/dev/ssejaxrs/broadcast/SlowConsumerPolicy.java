@@ -15,7 +15,14 @@ import dev.ssejaxrs.event.SseEvent;
  */
 public final class SlowConsumerPolicy {
     /** What a policy does with a subscriber that falls behind. */
-    public enum Kind { DISCONNECT, DROP_OLDEST, LATEST_PER_KEY }
+    public enum Kind {
+        /** {@link #disconnect()}: the slow subscriber's stream ends. */
+        DISCONNECT,
+        /** {@link #dropOldest()}: the oldest queued event makes room. */
+        DROP_OLDEST,
+        /** {@link #latestPerKey}: a queued event with the same key makes room, else the oldest. */
+        LATEST_PER_KEY
+    }
 
     private static final SlowConsumerPolicy DISCONNECT = new SlowConsumerPolicy(Kind.DISCONNECT, null);
     private static final SlowConsumerPolicy DROP_OLDEST = new SlowConsumerPolicy(Kind.DROP_OLDEST, null);
@@ -31,12 +38,18 @@ public final class SlowConsumerPolicy {
     /**
      * The default: the slow subscriber's stream ends (after what it already has, or at its send timeout); its
      * client reconnects with {@code Last-Event-ID} and catches up from the history, so nothing is lost.
+     *
+     * @return the disconnect policy
      */
     public static SlowConsumerPolicy disconnect() {
         return DISCONNECT;
     }
 
-    /** The oldest queued event is dropped for the new one. */
+    /**
+     * The oldest queued event is dropped for the new one.
+     *
+     * @return the drop-oldest policy
+     */
     public static SlowConsumerPolicy dropOldest() {
         return DROP_OLDEST;
     }
@@ -44,6 +57,9 @@ public final class SlowConsumerPolicy {
     /**
      * Conflation, for dashboards: a queued event with the same key is replaced by the new one (which goes to the
      * end of the queue); with no such event the oldest is dropped.
+     *
+     * @param key gives an event's key (not null); events with equal keys, {@code null} included, replace one another
+     * @return the latest-per-key policy
      */
     public static SlowConsumerPolicy latestPerKey(Function<SseEvent, String> key) {
         return new SlowConsumerPolicy(Kind.LATEST_PER_KEY, Objects.requireNonNull(key, "key"));
@@ -54,12 +70,20 @@ public final class SlowConsumerPolicy {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** What this policy does with a subscriber that falls behind. */
+    /**
+     * What this policy does with a subscriber that falls behind.
+     *
+     * @return the policy's kind
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The key function of {@link #latestPerKey}, or {@code null} for the other policies. */
+    /**
+     * The key function of {@link #latestPerKey}, or {@code null} for the other policies.
+     *
+     * @return the key function, or {@code null}
+     */
     public Function<SseEvent, String> key() {
         return key;
     }

@@ -29,6 +29,8 @@ public enum LineSeparator {
     /**
      * The separator whose text is exactly {@code text}.
      *
+     * @param text the separator's characters
+     * @return the separator
      * @throws IllegalArgumentException if {@code text} is not {@code "\r\n"}, {@code "\n"} or {@code "\r"}
      */
     public static LineSeparator of(String text) {
@@ -40,7 +42,11 @@ public enum LineSeparator {
         throw new IllegalArgumentException("line separator must be \\r\\n, \\n or \\r: " + Quote.of(text));
     }
 
-    /** The separator's characters, for example {@code "\r\n"}. */
+    /**
+     * The separator's characters, for example {@code "\r\n"}.
+     *
+     * @return the characters ({@code "\r\n"}, {@code "\n"} or {@code "\r"})
+     */
     public String text() {
         return text;
     }

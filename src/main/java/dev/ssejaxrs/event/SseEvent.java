@@ -56,33 +56,62 @@ public final class SseEvent {
         this.retry = b.retry;
     }
 
-    /** An event carrying {@code data} (written as one {@code data:} line per line of it). */
+    /**
+     * An event carrying {@code data} (written as one {@code data:} line per line of it).
+     *
+     * @param data the data, which may span several lines ({@code null}: no {@code data} field)
+     * @return the event
+     */
     public static SseEvent of(String data) {
         return builder().data(data).build();
     }
 
-    /** An event whose data is {@code value} serialised as compact JSON by JSON-B (non-ASCII kept as UTF-8). */
+    /**
+     * An event whose data is {@code value} serialised as compact JSON by JSON-B (non-ASCII kept as UTF-8).
+     *
+     * @param value the value to serialise ({@code null} is written as the JSON {@code null})
+     * @return the event
+     */
     public static SseEvent json(Object value) {
         return builder().data(JsonData.toJson(value)).build();
     }
 
-    /** An event whose data is {@code value} serialised by the given JSON-B instance. */
+    /**
+     * An event whose data is {@code value} serialised by the given JSON-B instance.
+     *
+     * @param value the value to serialise ({@code null} is written as the JSON {@code null})
+     * @param jsonb the JSON-B instance to serialise it with (not null)
+     * @return the event
+     */
     public static SseEvent json(Object value, Jsonb jsonb) {
         Objects.requireNonNull(jsonb, "jsonb");
         return builder().data(JsonData.toJson(value, jsonb)).build();
     }
 
-    /** A comment-only event ({@code : text}), which clients ignore: a keep-alive or a note for humans. */
+    /**
+     * A comment-only event ({@code : text}), which clients ignore: a keep-alive or a note for humans.
+     *
+     * @param text the comment, which may span several lines
+     * @return the event
+     */
     public static SseEvent comment(String text) {
         return builder().comment(text).build();
     }
 
-    /** A new builder with no field set. */
+    /**
+     * A new builder with no field set.
+     *
+     * @return a new, empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this event's fields, to derive a changed copy. */
+    /**
+     * A builder holding this event's fields, to derive a changed copy.
+     *
+     * @return a new builder holding this event's comment, id, name, data and retry
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.comment = comment;
@@ -93,37 +122,67 @@ public final class SseEvent {
         return b;
     }
 
-    /** A copy of this event with the given id. */
+    /**
+     * A copy of this event with the given id.
+     *
+     * @param newId the id, as {@link Builder#id} takes it ({@code null} removes it)
+     * @return a new event, this one unchanged
+     */
     public SseEvent withId(String newId) {
         return toBuilder().id(newId).build();
     }
 
-    /** The data, or {@code null} when the event has no {@code data} field. */
+    /**
+     * The data, or {@code null} when the event has no {@code data} field.
+     *
+     * @return the data, line breaks as given, or {@code null}
+     */
     public String data() {
         return data;
     }
 
-    /** The event name, or {@code null} (clients then use {@code message}). */
+    /**
+     * The event name, or {@code null} (clients then use {@code message}).
+     *
+     * @return the event name, or {@code null}
+     */
     public String event() {
         return event;
     }
 
-    /** The id, or {@code null}. */
+    /**
+     * The id, or {@code null}.
+     *
+     * @return the id ({@code ""} resets the client's last event id), or {@code null}
+     */
     public String id() {
         return id;
     }
 
-    /** The reconnection delay, or {@code null}. */
+    /**
+     * The reconnection delay, or {@code null}.
+     *
+     * @return the reconnection delay, or {@code null}
+     */
     public Duration retry() {
         return retry;
     }
 
-    /** The comment, or {@code null}. */
+    /**
+     * The comment, or {@code null}.
+     *
+     * @return the comment, line breaks as given, or {@code null}
+     */
     public String comment() {
         return comment;
     }
 
-    /** The exact bytes of this event on the wire with the given line separator (a fresh copy). */
+    /**
+     * The exact bytes of this event on the wire with the given line separator (a fresh copy).
+     *
+     * @param separator the line ending of every line (not null)
+     * @return the encoded event, a blank line at its end; the caller may change the array
+     */
     public byte[] encode(LineSeparator separator) {
         byte[] bytes = encoded(separator);
         return Arrays.copyOf(bytes, bytes.length);
@@ -132,13 +191,22 @@ public final class SseEvent {
     /**
      * Writes this event's exact bytes to {@code out}; the encoding is made once and reused. It is written in one
      * {@code write(byte[], int, int)} call, of an array that is never changed afterwards (so {@code out} may keep it).
+     *
+     * @param out where to write the bytes
+     * @param separator the line ending of every line (not null)
+     * @throws IOException when {@code out} throws it
      */
     public void writeTo(OutputStream out, LineSeparator separator) throws IOException {
         byte[] bytes = encoded(separator);
         out.write(bytes, 0, bytes.length);
     }
 
-    /** How many bytes {@link #writeTo} writes for the given line separator. */
+    /**
+     * How many bytes {@link #writeTo} writes for the given line separator.
+     *
+     * @param separator the line ending of every line (not null)
+     * @return the length of the encoded event, in bytes
+     */
     public int encodedLength(LineSeparator separator) {
         return encoded(separator).length;
     }
@@ -297,19 +365,34 @@ public final class SseEvent {
         private Builder() {
         }
 
-        /** The data; may contain line breaks of any kind; {@code null} removes it. */
+        /**
+         * The data; may contain line breaks of any kind; {@code null} removes it.
+         *
+         * @param data the data, or {@code null}
+         * @return this builder
+         */
         public Builder data(String data) {
             this.data = data;
             return this;
         }
 
-        /** The data as compact JSON, serialised by JSON-B. */
+        /**
+         * The data as compact JSON, serialised by JSON-B.
+         *
+         * @param value the value to serialise ({@code null} is written as the JSON {@code null})
+         * @return this builder
+         */
         public Builder jsonData(Object value) {
             this.data = JsonData.toJson(value);
             return this;
         }
 
-        /** The event name; must not contain CR or LF; {@code null} removes it. */
+        /**
+         * The event name; must not contain CR or LF; {@code null} removes it.
+         *
+         * @param name the event name, or {@code null}
+         * @return this builder
+         */
         public Builder event(String name) {
             if (name != null && (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0)) {
                 throw new IllegalArgumentException("event must not contain CR or LF: " + Quote.of(name));
@@ -318,7 +401,12 @@ public final class SseEvent {
             return this;
         }
 
-        /** The id; must not contain CR, LF or NUL; {@code null} removes it, {@code ""} resets the client's. */
+        /**
+         * The id; must not contain CR, LF or NUL; {@code null} removes it, {@code ""} resets the client's.
+         *
+         * @param id the id, or {@code null}
+         * @return this builder
+         */
         public Builder id(String id) {
             if (id != null) {
                 if (id.indexOf('\r') >= 0 || id.indexOf('\n') >= 0) {
@@ -332,7 +420,12 @@ public final class SseEvent {
             return this;
         }
 
-        /** The reconnection delay the client should use, written in whole milliseconds; not negative. */
+        /**
+         * The reconnection delay the client should use, written in whole milliseconds; not negative.
+         *
+         * @param retry the delay, or {@code null} to remove it
+         * @return this builder
+         */
         public Builder retry(Duration retry) {
             if (retry != null && retry.isNegative()) {
                 throw new IllegalArgumentException("retry must not be negative: " + retry);
@@ -341,13 +434,22 @@ public final class SseEvent {
             return this;
         }
 
-        /** A comment; may span several lines; {@code null} removes it. */
+        /**
+         * A comment; may span several lines; {@code null} removes it.
+         *
+         * @param comment the comment, or {@code null}
+         * @return this builder
+         */
         public Builder comment(String comment) {
             this.comment = comment;
             return this;
         }
 
-        /** The event. */
+        /**
+         * The event.
+         *
+         * @return a new event with the fields set on this builder
+         */
         public SseEvent build() {
             return new SseEvent(this);
         }

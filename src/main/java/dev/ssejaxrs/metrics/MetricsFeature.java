@@ -30,12 +30,21 @@ public final class MetricsFeature implements Feature {
     private final MeterRegistry meterRegistry;
     private final UnaryOperator<SseMetrics> customizer;
 
-    /** Binds the default meters into {@code meterRegistry}. */
+    /**
+     * Binds the default meters into {@code meterRegistry}.
+     *
+     * @param meterRegistry where the meters go (not null)
+     */
     public MetricsFeature(MeterRegistry meterRegistry) {
         this(meterRegistry, UnaryOperator.identity());
     }
 
-    /** Binds the meters that {@code customizer} makes of the defaults (tags, per-address meters). */
+    /**
+     * Binds the meters that {@code customizer} makes of the defaults (tags, per-address meters).
+     *
+     * @param meterRegistry where the meters go (not null)
+     * @param customizer takes the default meters, returns the ones to bind (not null)
+     */
     public MetricsFeature(MeterRegistry meterRegistry, UnaryOperator<SseMetrics> customizer) {
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
         this.customizer = Objects.requireNonNull(customizer, "customizer");

@@ -66,22 +66,42 @@ public final class SseMetrics implements MeterBinder {
         this.addresses = addresses;
     }
 
-    /** Meters of {@code runtime}'s streams (no registry meters). */
+    /**
+     * Meters of {@code runtime}'s streams (no registry meters).
+     *
+     * @param runtime the application's runtime (not null)
+     * @return the binder
+     */
     public static SseMetrics of(SseRuntime runtime) {
         return new SseMetrics(Objects.requireNonNull(runtime, "runtime"), null, Tags.empty(), List.of());
     }
 
-    /** Meters of {@code registry} only (an application that publishes but streams elsewhere). */
+    /**
+     * Meters of {@code registry} only (an application that publishes but streams elsewhere).
+     *
+     * @param registry the registry (not null)
+     * @return the binder
+     */
     public static SseMetrics of(EventRegistry registry) {
         return new SseMetrics(null, Objects.requireNonNull(registry, "registry"), Tags.empty(), List.of());
     }
 
-    /** These meters plus those of {@code eventRegistry}. */
+    /**
+     * These meters plus those of {@code eventRegistry}.
+     *
+     * @param eventRegistry the registry (not null)
+     * @return new meters; this binder is unchanged
+     */
     public SseMetrics withRegistry(EventRegistry eventRegistry) {
         return new SseMetrics(runtime, Objects.requireNonNull(eventRegistry, "registry"), tags, addresses);
     }
 
-    /** Tags on every meter, as key-value pairs ({@code "application", "news"}). */
+    /**
+     * Tags on every meter, as key-value pairs ({@code "application", "news"}).
+     *
+     * @param keyValues keys and values in turn (an even number of them), added to any tags set before
+     * @return new meters; this binder is unchanged
+     */
     public SseMetrics withTags(String... keyValues) {
         if (keyValues.length % 2 != 0) {
             throw new IllegalArgumentException("tags must be key-value pairs: " + Arrays.toString(keyValues));
@@ -92,6 +112,10 @@ public final class SseMetrics implements MeterBinder {
     /**
      * Per-address meters for these addresses only, tagged with their name: the user chooses them, so the number of
      * time series stays what the user chose.
+     *
+     * @param chosen the addresses, added to any named before; each name must be one the registry accepts
+     * @return new meters; this binder is unchanged
+     * @throws IllegalStateException when no registry was given
      */
     public SseMetrics withAddresses(Address... chosen) {
         if (registry == null) {

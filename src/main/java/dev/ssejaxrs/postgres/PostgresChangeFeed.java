@@ -101,6 +101,10 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
     /**
      * A builder for a feed that publishes into {@code registry} and opens its connection with {@code connections}
      * (for example {@code dataSource::getConnection} or {@code () -> DriverManager.getConnection(url, user, pw)}).
+     *
+     * @param registry the registry the notifications are published into (not null)
+     * @param connections opens the feed's connection, again after each loss (not null)
+     * @return a new builder, with no channel yet
      */
     public static Builder builder(EventRegistry registry, ConnectionSource connections) {
         return new Builder(registry, connections);
@@ -130,7 +134,11 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         }
     }
 
-    /** Whether the feed is listening now (its connection is open and {@code LISTEN} was executed). */
+    /**
+     * Whether the feed is listening now (its connection is open and {@code LISTEN} was executed).
+     *
+     * @return whether it listens now
+     */
     public boolean isListening() {
         lock.lock();
         try {
@@ -143,7 +151,9 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
     /**
      * Waits until the feed listens, at most {@code timeout}.
      *
+     * @param timeout how long to wait at most (not null)
      * @return whether it listens
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
@@ -440,7 +450,12 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
      */
     @FunctionalInterface
     public interface ConnectionSource {
-        /** A new connection to the database whose notifications the feed listens to. */
+        /**
+         * A new connection to the database whose notifications the feed listens to.
+         *
+         * @return a new connection, which the feed closes when it is done with it
+         * @throws SQLException when no connection can be opened; the feed tries again later
+         */
         Connection open() throws SQLException;
     }
 
@@ -487,6 +502,9 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         /**
          * Listens on {@code channel} and publishes each notification into the topic of the same name as
          * {@code event: <channel>}, {@code data: <payload>}.
+         *
+         * @param channel the channel name (1 to 63 bytes of UTF-8, no NUL), which is also the topic's name
+         * @return this builder
          */
         public Builder listen(String channel) {
             return listen(channel, Address.topic(checkChannel(channel)),
@@ -496,6 +514,11 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         /**
          * Listens on {@code channel} and publishes into {@code address} the event {@code toEvent} makes of each
          * notification ({@code null}: skip it). A mapping that throws is logged and the notification skipped.
+         *
+         * @param channel the channel name (1 to 63 bytes of UTF-8, no NUL); each channel is listened to once
+         * @param address where the events go (not null)
+         * @param toEvent makes the event of a notification, on the feed's thread (not null)
+         * @return this builder
          */
         public Builder listen(String channel, Address address, Function<Notification, SseEvent> toEvent) {
             checkChannel(channel);
@@ -511,6 +534,9 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         /**
          * The first wait before reconnecting after a failure (default 500 ms); it doubles after each failed attempt
          * up to 30 s and starts again once the feed listens.
+         *
+         * @param delay the first wait (positive)
+         * @return this builder
          */
         public Builder reconnectDelay(Duration delay) {
             Objects.requireNonNull(delay, "reconnectDelay");
@@ -524,6 +550,9 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         /**
          * How long a wait for notifications lasts before the connection is checked (default 10 s): a connection that
          * died without the socket noticing is found within about twice this.
+         *
+         * @param interval the interval (at least 1 ms)
+         * @return this builder
          */
         public Builder healthCheckInterval(Duration interval) {
             Objects.requireNonNull(interval, "healthCheckInterval");
@@ -538,6 +567,9 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
          * The event published into each topic when the feed listens again after a loss ({@code null}: none, only
          * the log line). Default: {@code event: notifications-missed}, data
          * {@code {"channel":"...","from":"<ISO instant>","to":"<ISO instant>"}}.
+         *
+         * @param gapEvent makes the event of a gap, per channel, for its address; or {@code null}
+         * @return this builder
          */
         public Builder gapEvent(Function<Gap, SseEvent> gapEvent) {
             this.gapEvent = gapEvent;
@@ -547,6 +579,7 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         /**
          * The feed, not started yet.
          *
+         * @return a new feed
          * @throws IllegalStateException when no channel was given
          */
         public PostgresChangeFeed build() {

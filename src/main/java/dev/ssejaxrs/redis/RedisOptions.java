@@ -72,12 +72,21 @@ public final class RedisOptions {
         nodeId = b.nodeId;
     }
 
-    /** A builder for the Redis at {@code uri} ({@code redis://host:port} or {@code rediss://} for TLS). */
+    /**
+     * A builder for the Redis at {@code uri} ({@code redis://host:port} or {@code rediss://} for TLS).
+     *
+     * @param uri the Redis URI, with any user, password and database: {@code redis://user:password@host:port/db}
+     * @return a new builder for that Redis, set to the defaults
+     */
     public static Builder builder(String uri) {
         return new Builder(uri);
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder with the values of these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.keyPrefix = keyPrefix;
@@ -95,17 +104,29 @@ public final class RedisOptions {
         return b;
     }
 
-    /** The Redis URI with any password replaced by {@code ***}: safe to log. */
+    /**
+     * The Redis URI with any password replaced by {@code ***}: safe to log.
+     *
+     * @return the URI, its password (if any) shown as {@code ***}
+     */
     public String redactedUri() {
         return redact(uri);
     }
 
-    /** The key prefix (the hash tag of every key). */
+    /**
+     * The key prefix (the hash tag of every key).
+     *
+     * @return the prefix, {@code sse} unless set
+     */
     public String keyPrefix() {
         return keyPrefix;
     }
 
-    /** This node's id, or {@code null}: then each event log takes a random one (see {@code RedisEventLog.nodeId()}). */
+    /**
+     * This node's id, or {@code null}: then each event log takes a random one (see {@code RedisEventLog.nodeId()}).
+     *
+     * @return the id set by {@link Builder#nodeId}, or {@code null}
+     */
     public String nodeId() {
         return nodeId;
     }
@@ -128,57 +149,101 @@ public final class RedisOptions {
         return uri.substring(0, scheme + 3) + user + ":***" + uri.substring(at);
     }
 
-    /** The value set by {@link #builder(String)}. */
+    /**
+     * The value set by {@link #builder(String)}.
+     *
+     * @return the Redis URI as given, password included: do not log it (see {@link #redactedUri()})
+     */
     public String uri() {
         return uri;
     }
 
-    /** The value set by {@link Builder#history}. */
+    /**
+     * The value set by {@link Builder#history}.
+     *
+     * @return how many events each address stream keeps (trimmed approximately)
+     */
     public int historySize() {
         return historySize;
     }
 
-    /** The value set by {@link Builder#history}. */
+    /**
+     * The value set by {@link Builder#history}.
+     *
+     * @return how long each address stream keeps an event
+     */
     public Duration historyAge() {
         return historyAge;
     }
 
-    /** The value set by {@link Builder#offlineQueue}. */
+    /**
+     * The value set by {@link Builder#offlineQueue}.
+     *
+     * @return how many events wait for a recipient with no open connection (0: none wait)
+     */
     public int offlineQueueSize() {
         return offlineQueueSize;
     }
 
-    /** The value set by {@link Builder#offlineQueue}. */
+    /**
+     * The value set by {@link Builder#offlineQueue}.
+     *
+     * @return how long an event waits for a recipient with no open connection
+     */
     public Duration offlineQueueAge() {
         return offlineQueueAge;
     }
 
-    /** The value set by {@link Builder#commandTimeout}. */
+    /**
+     * The value set by {@link Builder#commandTimeout}.
+     *
+     * @return how long a publish, replay or queue command may take
+     */
     public Duration commandTimeout() {
         return commandTimeout;
     }
 
-    /** The value set by {@link Builder#connectTimeout}. */
+    /**
+     * The value set by {@link Builder#connectTimeout}.
+     *
+     * @return how long one connection attempt may take
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** The value set by {@link Builder#readerConnections}. */
+    /**
+     * The value set by {@link Builder#readerConnections}.
+     *
+     * @return how many dedicated connections read new entries
+     */
     public int readerConnections() {
         return readerConnections;
     }
 
-    /** The value set by {@link Builder#readBlock}. */
+    /**
+     * The value set by {@link Builder#readBlock}.
+     *
+     * @return how long one blocking read waits
+     */
     public Duration readBlock() {
         return readBlock;
     }
 
-    /** The value set by {@link Builder#readBatch}. */
+    /**
+     * The value set by {@link Builder#readBatch}.
+     *
+     * @return how many entries per stream one read takes at most
+     */
     public int readBatch() {
         return readBatch;
     }
 
-    /** The value set by {@link Builder#presenceTtl}. */
+    /**
+     * The value set by {@link Builder#presenceTtl}.
+     *
+     * @return after how long without a refresh a node's presence lapses
+     */
     public Duration presenceTtl() {
         return presenceTtl;
     }
@@ -214,7 +279,12 @@ public final class RedisOptions {
             this.uri = uri;
         }
 
-        /** The prefix of every key (letters, digits, {@code .-_:}; 1 to 64 characters). */
+        /**
+         * The prefix of every key (letters, digits, {@code .-_:}; 1 to 64 characters).
+         *
+         * @param prefix the prefix, without braces (the keys add them)
+         * @return this builder
+         */
         public Builder keyPrefix(String prefix) {
             Objects.requireNonNull(prefix, "keyPrefix");
             if (!prefix.matches("[A-Za-z0-9._:-]{1,64}")) {
@@ -225,7 +295,13 @@ public final class RedisOptions {
             return this;
         }
 
-        /** How many events (at least 1, trimmed approximately) and for how long each address stream keeps. */
+        /**
+         * How many events (at least 1, trimmed approximately) and for how long each address stream keeps.
+         *
+         * @param size how many events each address stream keeps (at least 1)
+         * @param age how long each event is kept (positive)
+         * @return this builder
+         */
         public Builder history(int size, Duration age) {
             if (size < 1) {
                 throw new IllegalArgumentException("history size must be at least 1 (the stream also carries live "
@@ -236,7 +312,13 @@ public final class RedisOptions {
             return this;
         }
 
-        /** How many events, and for how long, wait for a recipient with no open connection (0: none wait). */
+        /**
+         * How many events, and for how long, wait for a recipient with no open connection (0: none wait).
+         *
+         * @param size how many events wait per recipient (0 or more)
+         * @param age how long each event waits (positive)
+         * @return this builder
+         */
         public Builder offlineQueue(int size, Duration age) {
             if (size < 0) {
                 throw new IllegalArgumentException("offline queue size must not be negative: " + size);
@@ -246,19 +328,34 @@ public final class RedisOptions {
             return this;
         }
 
-        /** How long a publish, replay or queue command may take before it fails. */
+        /**
+         * How long a publish, replay or queue command may take before it fails.
+         *
+         * @param timeout the timeout (positive; default 2 s)
+         * @return this builder
+         */
         public Builder commandTimeout(Duration timeout) {
             commandTimeout = positive("commandTimeout", timeout);
             return this;
         }
 
-        /** How long one connection attempt may take. */
+        /**
+         * How long one connection attempt may take.
+         *
+         * @param timeout the timeout (positive; default 2 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How many dedicated connections read new entries (1 to 16). */
+        /**
+         * How many dedicated connections read new entries (1 to 16).
+         *
+         * @param count how many connections (default 1)
+         * @return this builder
+         */
         public Builder readerConnections(int count) {
             if (count < 1 || count > 16) {
                 throw new IllegalArgumentException("readerConnections must be 1 to 16: " + count);
@@ -267,7 +364,12 @@ public final class RedisOptions {
             return this;
         }
 
-        /** How long one blocking read waits before it is issued again (at least 100 ms). */
+        /**
+         * How long one blocking read waits before it is issued again (at least 100 ms).
+         *
+         * @param block how long one read blocks (default 10 s)
+         * @return this builder
+         */
         public Builder readBlock(Duration block) {
             positive("readBlock", block);
             if (block.toMillis() < 100) {
@@ -277,7 +379,12 @@ public final class RedisOptions {
             return this;
         }
 
-        /** How many entries per stream one read takes at most (1 to 10,000). */
+        /**
+         * How many entries per stream one read takes at most (1 to 10,000).
+         *
+         * @param count the {@code COUNT} of one {@code XREAD} (default 512)
+         * @return this builder
+         */
         public Builder readBatch(int count) {
             if (count < 1 || count > 10_000) {
                 throw new IllegalArgumentException("readBatch must be 1 to 10000: " + count);
@@ -286,7 +393,12 @@ public final class RedisOptions {
             return this;
         }
 
-        /** After how long without a refresh a node's presence lapses (at least 1 s). */
+        /**
+         * After how long without a refresh a node's presence lapses (at least 1 s).
+         *
+         * @param ttl the presence's time to live (default 30 s)
+         * @return this builder
+         */
         public Builder presenceTtl(Duration ttl) {
             positive("presenceTtl", ttl);
             if (ttl.toMillis() < 1000) {
@@ -299,6 +411,9 @@ public final class RedisOptions {
         /**
          * This node's id (letters, digits, {@code .-_}; 1 to 64 characters; default: a random UUID per event log).
          * Two running registries must never share one.
+         *
+         * @param id the id, not null
+         * @return this builder
          */
         public Builder nodeId(String id) {
             Objects.requireNonNull(id, "nodeId");
@@ -309,7 +424,11 @@ public final class RedisOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return new options with the values set on this builder
+         */
         public RedisOptions build() {
             return new RedisOptions(this);
         }

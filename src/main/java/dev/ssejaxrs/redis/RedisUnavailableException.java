@@ -8,7 +8,12 @@ package dev.ssejaxrs.redis;
 public final class RedisUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** With {@code message} saying what could not be done, and the failure that stopped it. */
+    /**
+     * With {@code message} saying what could not be done, and the failure that stopped it.
+     *
+     * @param message what could not be done
+     * @param cause the failure that stopped it
+     */
     public RedisUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -57,12 +57,23 @@ public final class EventStream {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** A stream of the items of {@code publisher}, with default options. */
+    /**
+     * A stream of the items of {@code publisher}, with default options.
+     *
+     * @param publisher the source of the items (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Flow.Publisher<?> publisher) {
         return of(publisher, StreamOptions.defaults());
     }
 
-    /** A stream of the items of {@code publisher}. */
+    /**
+     * A stream of the items of {@code publisher}.
+     *
+     * @param publisher the source of the items (not null)
+     * @param options the options of the stream (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Flow.Publisher<?> publisher, StreamOptions options) {
         Objects.requireNonNull(publisher, "publisher");
         return new EventStream(executor -> publisher, options);
@@ -74,45 +85,87 @@ public final class EventStream {
      * Demand and cancellation reach it as they reach a {@code Flow.Publisher}. Needs
      * {@code org.reactivestreams:reactive-streams} on the class path (those libraries bring it); it is a method of
      * its own, not an overload of {@code of}, so that applications without that jar compile.
+     *
+     * @param publisher the source of the items (not null)
+     * @return the event stream, not yet started
      */
     public static EventStream ofReactive(org.reactivestreams.Publisher<?> publisher) {
         return ofReactive(publisher, StreamOptions.defaults());
     }
 
-    /** A stream of the items of a Reactive Streams {@code publisher}, with {@code options}. */
+    /**
+     * A stream of the items of a Reactive Streams {@code publisher}, with {@code options}.
+     *
+     * @param publisher the source of the items (not null)
+     * @param options the options of the stream (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream ofReactive(org.reactivestreams.Publisher<?> publisher, StreamOptions options) {
         Objects.requireNonNull(publisher, "publisher");
         return of(ReactiveStreams.toFlow(publisher), options);
     }
 
-    /** A stream of the items of {@code iterator}, read on a worker thread (it may block). */
+    /**
+     * A stream of the items of {@code iterator}, read on a worker thread (it may block).
+     *
+     * @param iterator the source of the items (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Iterator<?> iterator) {
         return of(iterator, StreamOptions.defaults());
     }
 
-    /** A stream of the items of {@code iterator}, read on a worker thread (it may block). */
+    /**
+     * A stream of the items of {@code iterator}, read on a worker thread (it may block).
+     *
+     * @param iterator the source of the items (not null)
+     * @param options the options of the stream (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Iterator<?> iterator, StreamOptions options) {
         Objects.requireNonNull(iterator, "iterator");
         return new EventStream(executor -> new IteratorPublisher(iterator, null, executor), options);
     }
 
-    /** A stream of the items of {@code iterable}, read on a worker thread (it may block). */
+    /**
+     * A stream of the items of {@code iterable}, read on a worker thread (it may block).
+     *
+     * @param iterable the source of the items (not null); its iterator is taken when the stream opens
+     * @param options the options of the stream (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Iterable<?> iterable, StreamOptions options) {
         Objects.requireNonNull(iterable, "iterable");
         return new EventStream(executor -> new IteratorPublisher(iterable.iterator(), null, executor), options);
     }
 
-    /** A stream of the items of {@code iterable}, read on a worker thread (it may block). */
+    /**
+     * A stream of the items of {@code iterable}, read on a worker thread (it may block).
+     *
+     * @param iterable the source of the items (not null); its iterator is taken when the stream opens
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Iterable<?> iterable) {
         return of(iterable, StreamOptions.defaults());
     }
 
-    /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
+    /**
+     * A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends.
+     *
+     * @param stream the source of the items (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Stream<?> stream) {
         return of(stream, StreamOptions.defaults());
     }
 
-    /** A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends. */
+    /**
+     * A stream of the elements of {@code stream}, read on a worker thread and closed when the event stream ends.
+     *
+     * @param stream the source of the items (not null)
+     * @param options the options of the stream (not null)
+     * @return the event stream, not yet started
+     */
     public static EventStream of(Stream<?> stream, StreamOptions options) {
         Objects.requireNonNull(stream, "stream");
         return new EventStream(new StreamSource() {
@@ -128,12 +181,21 @@ public final class EventStream {
         }, options);
     }
 
-    /** The same source with other options. */
+    /**
+     * The same source with other options.
+     *
+     * @param newOptions the options of the new stream (not null)
+     * @return a new event stream; this one is unchanged
+     */
     public EventStream withOptions(StreamOptions newOptions) {
         return new EventStream(source, newOptions);
     }
 
-    /** The options of this stream. */
+    /**
+     * The options of this stream.
+     *
+     * @return the options
+     */
     public StreamOptions options() {
         return options;
     }
@@ -143,6 +205,7 @@ public final class EventStream {
      * belongs to this stream from now on: do not send to it or close it yourself. The response headers are sent
      * now, before the first event, with the options' status and headers.
      *
+     * @param sink the injected sink (not null)
      * @return completes when the response headers have been written
      */
     public CompletionStage<?> sendTo(SseEventSink sink) {

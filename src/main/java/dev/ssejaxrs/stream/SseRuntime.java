@@ -105,7 +105,11 @@ public final class SseRuntime {
         return engine;
     }
 
-    /** How many event streams of this application are open now. */
+    /**
+     * How many event streams of this application are open now.
+     *
+     * @return the number of open streams
+     */
     public int activeStreams() {
         return engine.activeStreams();
     }
@@ -113,12 +117,18 @@ public final class SseRuntime {
     /**
      * How many events (items of the streams' sources, pings not counted) this application's streams have written
      * and flushed since it started; sample it to get events per second.
+     *
+     * @return the number of events written, a running total
      */
     public long eventsWritten() {
         return engine.eventsWritten();
     }
 
-    /** How many bytes (events, pings and farewells) this application's streams have written and flushed. */
+    /**
+     * How many bytes (events, pings and farewells) this application's streams have written and flushed.
+     *
+     * @return the number of bytes written, a running total
+     */
     public long bytesWritten() {
         return engine.bytesWritten();
     }
@@ -127,12 +137,19 @@ public final class SseRuntime {
      * How many of this application's streams have ended for {@code reason} since it started ({@link CloseReason
      * #SEND_TIMEOUT}: the client stopped reading). Streams that never opened (a {@code HEAD} request, say) are not
      * counted.
+     *
+     * @param reason the reason (not null)
+     * @return the number of streams that ended for it, a running total
      */
     public long streamsEnded(CloseReason reason) {
         return engine.streamsEnded(reason);
     }
 
-    /** Whether the application has begun to shut down. */
+    /**
+     * Whether the application has begun to shut down.
+     *
+     * @return whether shutdown has begun
+     */
     public boolean isShuttingDown() {
         return engine.isShuttingDown();
     }
@@ -140,6 +157,8 @@ public final class SseRuntime {
     /**
      * Completes when the application begins to shut down. A producer can watch it to send its last events and
      * complete within its stream's {@linkplain StreamOptions#shutdownGracePeriod() grace period}.
+     *
+     * @return a new stage on each call, completed with {@code null} when shutdown begins
      */
     public CompletionStage<Void> shutdownSignal() {
         return engine.shutdownSignal();
@@ -148,6 +167,8 @@ public final class SseRuntime {
     /**
      * How many keep-alive ping tasks are scheduled now: one per open stream with pings on, none left behind by a
      * stream that ended.
+     *
+     * @return the number of scheduled ping tasks
      */
     public int scheduledPings() {
         return engine.scheduledPings();

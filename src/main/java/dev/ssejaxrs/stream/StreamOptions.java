@@ -68,17 +68,29 @@ public final class StreamOptions {
         this.farewellEvent = b.farewellEvent;
     }
 
-    /** The defaults listed above. */
+    /**
+     * The defaults listed above.
+     *
+     * @return the default options (one shared instance)
+     */
     public static StreamOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder, set to the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder with the values of these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.pingInterval = pingInterval;
@@ -94,52 +106,92 @@ public final class StreamOptions {
         return b;
     }
 
-    /** Time between keep-alive pings; {@link Duration#ZERO} when pings are off. */
+    /**
+     * Time between keep-alive pings; {@link Duration#ZERO} when pings are off.
+     *
+     * @return the interval, or {@link Duration#ZERO}
+     */
     public Duration pingInterval() {
         return pingInterval;
     }
 
-    /** A new ping event (the default is a comment {@code ping - <UTC time>}). */
+    /**
+     * A new ping event (the default is a comment {@code ping - <UTC time>}).
+     *
+     * @return the event the {@link Builder#pingEvent} supplier gives, asked anew on each call
+     */
     public SseEvent pingEvent() {
         return pingEvent.get();
     }
 
-    /** How long one write may wait for the client; {@link Duration#ZERO} means no limit. */
+    /**
+     * How long one write may wait for the client; {@link Duration#ZERO} means no limit.
+     *
+     * @return the timeout, or {@link Duration#ZERO}
+     */
     public Duration sendTimeout() {
         return sendTimeout;
     }
 
-    /** The line separator of every event of the stream. */
+    /**
+     * The line separator of every event of the stream.
+     *
+     * @return the separator (default {@link LineSeparator#CRLF})
+     */
     public LineSeparator lineSeparator() {
         return lineSeparator;
     }
 
-    /** The response status. */
+    /**
+     * The response status.
+     *
+     * @return a 2xx status (default 200)
+     */
     public int status() {
         return status;
     }
 
-    /** Extra response headers, in the order given. */
+    /**
+     * Extra response headers, in the order given.
+     *
+     * @return the extra headers by name, unmodifiable (empty by default)
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The close callback (a no-op when none was set). */
+    /**
+     * The close callback (a no-op when none was set).
+     *
+     * @return the callback, never {@code null}
+     */
     public Consumer<CloseReason> onClose() {
         return onClose;
     }
 
-    /** Maps a publisher error to a last event, or returns {@code null} for none. */
+    /**
+     * Maps a publisher error to a last event, or returns {@code null} for none.
+     *
+     * @return the mapper, never {@code null} (the default maps every error to {@code null})
+     */
     public Function<Throwable, SseEvent> errorEvent() {
         return errorEvent;
     }
 
-    /** How long the publisher may go on after shutdown began. */
+    /**
+     * How long the publisher may go on after shutdown began.
+     *
+     * @return the grace period, {@link Duration#ZERO} by default
+     */
     public Duration shutdownGracePeriod() {
         return shutdownGracePeriod;
     }
 
-    /** The event written last on shutdown, or {@code null}. */
+    /**
+     * The event written last on shutdown, or {@code null}.
+     *
+     * @return the farewell event, or {@code null}
+     */
     public SseEvent farewellEvent() {
         return farewellEvent;
     }
@@ -160,31 +212,56 @@ public final class StreamOptions {
         private Builder() {
         }
 
-        /** Keep-alive ping interval (default 15 s); {@link Duration#ZERO} disables pings. */
+        /**
+         * Keep-alive ping interval (default 15 s); {@link Duration#ZERO} disables pings.
+         *
+         * @param interval the interval (not negative)
+         * @return this builder
+         */
         public Builder pingInterval(Duration interval) {
             this.pingInterval = nonNegative("pingInterval", interval);
             return this;
         }
 
-        /** Supplies each ping event instead of the default comment {@code ping - <UTC time>}. */
+        /**
+         * Supplies each ping event instead of the default comment {@code ping - <UTC time>}.
+         *
+         * @param factory called for every ping; gives the event to write (not null)
+         * @return this builder
+         */
         public Builder pingEvent(Supplier<SseEvent> factory) {
             this.pingEvent = Objects.requireNonNull(factory, "pingEvent");
             return this;
         }
 
-        /** How long a write may wait for a client that does not read (default 30 s); zero: no limit. */
+        /**
+         * How long a write may wait for a client that does not read (default 30 s); zero: no limit.
+         *
+         * @param timeout the timeout (not negative)
+         * @return this builder
+         */
         public Builder sendTimeout(Duration timeout) {
             this.sendTimeout = nonNegative("sendTimeout", timeout);
             return this;
         }
 
-        /** The line separator (default CRLF, as sse-starlette). */
+        /**
+         * The line separator (default CRLF, as sse-starlette).
+         *
+         * @param separator the separator (not null)
+         * @return this builder
+         */
         public Builder lineSeparator(LineSeparator separator) {
             this.lineSeparator = Objects.requireNonNull(separator, "lineSeparator");
             return this;
         }
 
-        /** Response status (default 200). */
+        /**
+         * Response status (default 200).
+         *
+         * @param status a 2xx status
+         * @return this builder
+         */
         public Builder status(int status) {
             if (status < 200 || status > 299) {
                 throw new IllegalArgumentException("status must be a 2xx status for an event stream: " + status);
@@ -193,7 +270,13 @@ public final class StreamOptions {
             return this;
         }
 
-        /** Adds a response header; {@code Content-Type} and {@code Content-Encoding} are the library's own. */
+        /**
+         * Adds a response header; {@code Content-Type} and {@code Content-Encoding} are the library's own.
+         *
+         * @param name the header name, an HTTP token; a second value for the same name replaces the first
+         * @param value the header value, without CR or LF
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "header name");
             Objects.requireNonNull(value, "header value");
@@ -211,31 +294,55 @@ public final class StreamOptions {
             return this;
         }
 
-        /** Called once, on any thread, when the stream ends. */
+        /**
+         * Called once, on any thread, when the stream ends.
+         *
+         * @param callback takes the reason the stream ended (not null)
+         * @return this builder
+         */
         public Builder onClose(Consumer<CloseReason> callback) {
             this.onClose = Objects.requireNonNull(callback, "onClose");
             return this;
         }
 
-        /** Maps a publisher error to a last event sent before the stream closes; return {@code null} for none. */
+        /**
+         * Maps a publisher error to a last event sent before the stream closes; return {@code null} for none.
+         *
+         * @param mapper takes the publisher's error, gives the event or {@code null} (not null itself)
+         * @return this builder
+         */
         public Builder errorEvent(Function<Throwable, SseEvent> mapper) {
             this.errorEvent = Objects.requireNonNull(mapper, "errorEvent");
             return this;
         }
 
-        /** On shutdown, how long the publisher may go on before the stream is closed (default 0). */
+        /**
+         * On shutdown, how long the publisher may go on before the stream is closed (default 0).
+         *
+         * @param grace the grace period (not negative)
+         * @return this builder
+         */
         public Builder shutdownGracePeriod(Duration grace) {
             this.shutdownGracePeriod = nonNegative("shutdownGracePeriod", grace);
             return this;
         }
 
-        /** An event written last when the application shuts down (default none). */
+        /**
+         * An event written last when the application shuts down (default none).
+         *
+         * @param event the event, or {@code null} for none
+         * @return this builder
+         */
         public Builder farewellEvent(SseEvent event) {
             this.farewellEvent = event;
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return new options with the values set on this builder
+         */
         public StreamOptions build() {
             return new StreamOptions(this);
         }

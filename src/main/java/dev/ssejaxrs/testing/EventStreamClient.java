@@ -32,12 +32,23 @@ public final class EventStreamClient {
     private EventStreamClient() {
     }
 
-    /** Opens a stream from {@code target}. */
+    /**
+     * Opens a stream from {@code target}.
+     *
+     * @param target the stream's URI, with its query (not null)
+     * @return the open stream; close it when done
+     */
     public static OpenEventStream open(WebTarget target) {
         return open(target, Map.of());
     }
 
-    /** Opens a stream from {@code target}, resuming after {@code lastEventId} (sent as {@code Last-Event-ID}). */
+    /**
+     * Opens a stream from {@code target}, resuming after {@code lastEventId} (sent as {@code Last-Event-ID}).
+     *
+     * @param target the stream's URI, with its query (not null)
+     * @param lastEventId the last event id (not null)
+     * @return the open stream; close it when done
+     */
     public static OpenEventStream open(WebTarget target, String lastEventId) {
         Objects.requireNonNull(lastEventId, "lastEventId");
         return open(target, Map.of("Last-Event-ID", lastEventId));
@@ -46,6 +57,9 @@ public final class EventStreamClient {
     /**
      * Opens a stream from {@code target} with extra request headers, which replace the defaults of the same name.
      *
+     * @param target the stream's URI, with its query (not null)
+     * @param headers request headers by name (not null)
+     * @return the open stream; close it when done
      * @throws IllegalArgumentException if a header name is not an HTTP token or a value contains CR, LF or NUL
      * @throws UncheckedIOException     if the server cannot be reached or sends no response head in time
      */

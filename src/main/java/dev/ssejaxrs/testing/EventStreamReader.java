@@ -70,24 +70,46 @@ public final class EventStreamReader implements Closeable {
         this.commentListener = commentListener;
     }
 
-    /** A reader of {@code in}; comments are ignored. */
+    /**
+     * A reader of {@code in}; comments are ignored.
+     *
+     * @param in the event stream's bytes (not null)
+     * @return the reader
+     */
     public static EventStreamReader of(InputStream in) {
         return of(in, comment -> { });
     }
 
-    /** A reader of {@code in} that passes every comment line's text to {@code commentListener}. */
+    /**
+     * A reader of {@code in} that passes every comment line's text to {@code commentListener}.
+     *
+     * @param in the event stream's bytes (not null)
+     * @param commentListener takes each comment line's text, in {@link #next()} (not null)
+     * @return the reader
+     */
     public static EventStreamReader of(InputStream in, Consumer<String> commentListener) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(commentListener, "commentListener");
         return new EventStreamReader(in, in, commentListener);
     }
 
-    /** A reader of a JAX-RS response's entity; {@link #close()} closes the response. */
+    /**
+     * A reader of a JAX-RS response's entity; {@link #close()} closes the response.
+     *
+     * @param response the response (not null)
+     * @return the reader
+     */
     public static EventStreamReader of(Response response) {
         return of(response, comment -> { });
     }
 
-    /** A reader of a JAX-RS response's entity that passes comments to {@code commentListener}. */
+    /**
+     * A reader of a JAX-RS response's entity that passes comments to {@code commentListener}.
+     *
+     * @param response the response (not null)
+     * @param commentListener takes each comment line's text, in {@link #next()} (not null)
+     * @return the reader
+     */
     public static EventStreamReader of(Response response, Consumer<String> commentListener) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(commentListener, "commentListener");
@@ -97,6 +119,9 @@ public final class EventStreamReader implements Closeable {
     /**
      * The next event, blocking until one is complete, or {@code null} when the stream ends first (an unfinished
      * event at the end is discarded, as clients do).
+     *
+     * @return the event, or {@code null} at the end of the stream
+     * @throws IOException when reading the stream fails
      */
     public ReceivedEvent next() throws IOException {
         while (true) {
@@ -136,6 +161,8 @@ public final class EventStreamReader implements Closeable {
     /**
      * The last event id so far ({@code ""} if none): what a client would send as {@code Last-Event-ID}. It includes
      * ids from finished blocks that dispatched no event, not the id of an unfinished one.
+     *
+     * @return the last event id, never {@code null}
      */
     public String lastEventId() {
         return lastEventId;

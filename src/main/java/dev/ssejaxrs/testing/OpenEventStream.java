@@ -73,17 +73,30 @@ public final class OpenEventStream implements AutoCloseable {
         return stream;
     }
 
-    /** The response's status code. */
+    /**
+     * The response's status code.
+     *
+     * @return the status code, for example 200
+     */
     public int status() {
         return connection.status();
     }
 
-    /** The response headers: names case-insensitive, values in order received; unmodifiable. */
+    /**
+     * The response headers: names case-insensitive, values in order received; unmodifiable.
+     *
+     * @return the headers by name
+     */
     public Map<String, List<String>> headers() {
         return connection.headers();
     }
 
-    /** The first value of the response header {@code name}, or {@code null} if it is absent. */
+    /**
+     * The first value of the response header {@code name}, or {@code null} if it is absent.
+     *
+     * @param name the header name, in any case (not null)
+     * @return the first value, or {@code null}
+     */
     public String header(String name) {
         List<String> values = connection.headers().get(Objects.requireNonNull(name, "name"));
         return values == null || values.isEmpty() ? null : values.get(0);
@@ -92,6 +105,8 @@ public final class OpenEventStream implements AutoCloseable {
     /**
      * The next event not yet taken, waiting at most {@code timeout} for it.
      *
+     * @param timeout how long to wait at most (not negative)
+     * @return the event
      * @throws AssertionError if no event arrives in time or the stream ends first; the message lists what arrived
      */
     public ReceivedEvent next(Duration timeout) {
@@ -101,6 +116,9 @@ public final class OpenEventStream implements AutoCloseable {
     /**
      * The next {@code n} events, all within {@code timeout}.
      *
+     * @param n how many events (not negative)
+     * @param timeout how long to wait for all of them, at most (not negative)
+     * @return the events, in arrival order
      * @throws AssertionError if fewer arrive in time; the message lists what arrived
      */
     public List<ReceivedEvent> collect(int n, Duration timeout) {
@@ -119,6 +137,9 @@ public final class OpenEventStream implements AutoCloseable {
     /**
      * The first event not yet taken that matches {@code condition}; the events before it are taken and skipped.
      *
+     * @param condition what the event must match
+     * @param timeout how long to wait at most (not negative)
+     * @return the matching event
      * @throws AssertionError if none arrives within {@code timeout} or the stream ends first
      */
     public ReceivedEvent awaitEvent(Predicate<? super ReceivedEvent> condition, Duration timeout) {
@@ -129,6 +150,9 @@ public final class OpenEventStream implements AutoCloseable {
      * The first comment, after the last one this method returned, that matches {@code condition}. Comment text has
      * one leading space removed ({@code ": ping"} is {@code "ping"}). Does not take events.
      *
+     * @param condition what the comment's text must match (not null)
+     * @param timeout how long to wait at most (not negative)
+     * @return the comment's text
      * @throws AssertionError if none arrives within {@code timeout} or the stream ends first
      */
     public String awaitComment(Predicate<? super String> condition, Duration timeout) {
@@ -154,6 +178,7 @@ public final class OpenEventStream implements AutoCloseable {
     /**
      * Waits until the server ends the response cleanly (for a chunked response: with its last, empty chunk).
      *
+     * @param timeout how long to wait at most (not negative)
      * @throws AssertionError if it is still open after {@code timeout}, or was cut short or closed by this side
      */
     public void awaitEnd(Duration timeout) {

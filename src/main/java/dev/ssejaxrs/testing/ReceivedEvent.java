@@ -23,7 +23,14 @@ import java.util.Objects;
  */
 public record ReceivedEvent(String type, String data, String lastEventId, Duration retry) {
 
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param type        the event type, never {@code null} or empty
+     * @param data        the data, never {@code null}
+     * @param lastEventId the last event id, {@code ""} when none has been set; never {@code null}
+     * @param retry       the reconnection time from this event's block (not negative), or {@code null}
+     */
     public ReceivedEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
@@ -36,7 +43,12 @@ public record ReceivedEvent(String type, String data, String lastEventId, Durati
         }
     }
 
-    /** An event of type {@code message} with the given data, no last event id and no retry. */
+    /**
+     * An event of type {@code message} with the given data, no last event id and no retry.
+     *
+     * @param data the data (not null)
+     * @return the event
+     */
     public static ReceivedEvent message(String data) {
         return new ReceivedEvent("message", data, "", null);
     }

@@ -69,28 +69,51 @@ public final class SseServerExtension implements BeforeAllCallback, AfterAllCall
     /**
      * An extension that serves the application {@code application} supplies; it is called once per test class. A
      * {@link ResourceConfig} is used as it is; another {@link Application} is wrapped.
+     *
+     * @param application supplies the application to serve (not null)
+     * @return the extension, for a {@code static} field with {@code @RegisterExtension}
      */
     public static SseServerExtension of(Supplier<? extends Application> application) {
         return new SseServerExtension(Objects.requireNonNull(application, "application"));
     }
 
-    /** The server's base URI, for example {@code http://127.0.0.1:40123/}. */
+    /**
+     * The server's base URI, for example {@code http://127.0.0.1:40123/}.
+     *
+     * @return the base URI, ending in {@code /}
+     */
     public URI baseUri() {
         return running().baseUri();
     }
 
-    /** A target for {@code path} below the base URI, from a JAX-RS client this extension owns and closes. */
+    /**
+     * A target for {@code path} below the base URI, from a JAX-RS client this extension owns and closes.
+     *
+     * @param path the path, relative to the base URI (not null)
+     * @return the target
+     */
     public WebTarget target(String path) {
         Running r = running();
         return r.client().target(r.baseUri()).path(Objects.requireNonNull(path, "path"));
     }
 
-    /** Opens the event stream at {@code path}; it is closed after the class at the latest. */
+    /**
+     * Opens the event stream at {@code path}; it is closed after the class at the latest.
+     *
+     * @param path the path, relative to the base URI (not null)
+     * @return the open stream
+     */
     public OpenEventStream openStream(String path) {
         return track(EventStreamClient.open(target(path)));
     }
 
-    /** Opens the event stream at {@code path}, sending {@code Last-Event-ID: lastEventId}. */
+    /**
+     * Opens the event stream at {@code path}, sending {@code Last-Event-ID: lastEventId}.
+     *
+     * @param path the path, relative to the base URI (not null)
+     * @param lastEventId the last event id (not null)
+     * @return the open stream
+     */
     public OpenEventStream openStream(String path, String lastEventId) {
         return track(EventStreamClient.open(target(path), lastEventId));
     }

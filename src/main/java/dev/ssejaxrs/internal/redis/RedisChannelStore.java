@@ -97,6 +97,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         /** Live events that came while the replay was read; {@code null} once live. */
         List<SseEvent> buffer;
         boolean registered;
+        /** Whether its recipients' presence was sent (then leave removes it). */
+        boolean online;
         boolean left;
 
         Member(ConnectionQueue queue) {
@@ -121,28 +123,47 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     @Override
     public CompletionStage<Void> join(ConnectionQueue queue) {
         Member member = new Member(queue);
-        List<CompletableFuture<Void>> presence = new ArrayList<>();
         lock.lock();
         try {
             ensureOpen();
             members.put(queue, member);
-            for (Address address : queue.addresses()) {
-                if (address.kind() == Address.Kind.RECIPIENT) { // counted here, uncounted in leave
+        } finally {
+            lock.unlock();
+        }
+        // The latest id is read before the presence is registered, and the catch-up replays a recipient's history
+        // from it: an event published between the two (not queued: the recipient looks online) has a later id, so
+        // it is replayed, or read live when the follow position is older than it. Read after the presence, such an
+        // event would be neither queued, nor replayed, nor live.
+        return log.latestId().thenCompose(beforeOnline -> CompletableFuture
+                .allOf(online(member).toArray(CompletableFuture[]::new))
+                .thenCompose(online -> {
+                    EventId start = EventId.parse(beforeOnline);
+                    EventId position = register(member, start);
+                    if (position == null) {
+                        return CompletableFuture.completedFuture(null); // left meanwhile
+                    }
+                    return catchUp(member, start, position).thenAccept(first -> goLive(member, first));
+                }));
+    }
+
+    /** Registers the presence of the member's recipients (counted here, uncounted in leave). */
+    private List<CompletableFuture<Void>> online(Member member) {
+        List<CompletableFuture<Void>> presence = new ArrayList<>();
+        lock.lock();
+        try {
+            if (member.left) {
+                return presence; // left before its presence was sent: leave counted nothing either
+            }
+            member.online = true;
+            for (Address address : member.queue.addresses()) {
+                if (address.kind() == Address.Kind.RECIPIENT) {
                     presence.add(log.online(address.name()).toCompletableFuture());
                 }
             }
         } finally {
             lock.unlock();
         }
-        return CompletableFuture.allOf(presence.toArray(CompletableFuture[]::new))
-                .thenCompose(online -> log.latestId())
-                .thenCompose(latest -> {
-                    EventId position = register(member, EventId.parse(latest));
-                    if (position == null) {
-                        return CompletableFuture.completedFuture(null); // left meanwhile
-                    }
-                    return catchUp(member, position).thenAccept(first -> goLive(member, first));
-                });
+        return presence;
     }
 
     /** Follows the member's addresses and registers it as catching up; its position, or null when it left. */
@@ -169,8 +190,11 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
     }
 
-    /** What the member gets before live events: replay after its id, or its queue, up to {@code position}. */
-    private CompletionStage<List<SseEvent>> catchUp(Member member, EventId position) {
+    /**
+     * What the member gets before live events, up to {@code position}: replay after its id, or, for a recipient,
+     * its queue and what was published after {@code start} (the latest id before its presence was registered).
+     */
+    private CompletionStage<List<SseEvent>> catchUp(Member member, EventId start, EventId position) {
         String lastEventId = member.queue.lastEventId();
         TreeMap<EventId, Map.Entry<Address, SseEvent>> merged = new TreeMap<>(); // one event per id, in id order
         boolean[] incomplete = {false};
@@ -182,6 +206,11 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 } else {
                     all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
                 }
+            }
+            if (address.kind() == Address.Kind.RECIPIENT && lastEventId == null && options.historySize() > 0
+                    && position.isAfter(start)) {
+                // published while the presence was being registered: not queued, and older than the position
+                all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1]));
             }
             if (address.kind() == Address.Kind.RECIPIENT) {
                 // what waited is delivered (with an id, only what is after it): the queue is emptied either way
@@ -341,7 +370,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             }
             member.left = true;
             for (Address address : queue.addresses()) {
-                if (address.kind() == Address.Kind.RECIPIENT) {
+                if (address.kind() == Address.Kind.RECIPIENT && member.online) {
                     recipients.add(address.name());
                 }
                 Local local = locals.get(address);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,6 +64,38 @@ class RedisChannelStoreTest extends ChannelStoreContract {
             assertEquals(before, events.get(1).data(), "the last id the subscriber was given");
             assertEquals("after the gap", events.get(2).data());
             assertEquals(next, events.get(2).id());
+        }
+    }
+
+    @RepeatedTest(value = 15, failureThreshold = 1)
+    void aRecipientJoiningWhileEventsArePublished_getsEveryEventOnce_queuedReplayedOrLive() throws Exception {
+        // the join registers the recipient's presence while a publisher runs: each event is queued (published
+        // before the presence), replayed or read live, never none of these
+        String prefix = "join" + STORES.incrementAndGet();
+        Address recipient = Address.recipient("r");
+        int events = 60;
+        try (ChannelStore store = RedisChannelStore.open(RegistryOptions.builder().accessPolicy(AccessPolicy.anyone())
+                .redis(RedisOptions.builder(redis.uri()).keyPrefix(prefix).build()).build())) {
+            List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread publisher = new Thread(() -> {
+                for (int i = 0; i < events; i++) {
+                    published.add(append(store, recipient, "e" + i));
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
+            }, "test-publisher");
+            publisher.start();
+            org.awaitility.Awaitility.await().until(() -> published.size() >= 10);
+            Collected subscriber = subscribe(store, null, recipient);
+            publisher.join();
+            try {
+                subscriber.await(events);
+            } catch (org.awaitility.core.ConditionTimeoutException lost) {
+                // the accounting below says which
+            }
+            List<String> received = subscriber.events().stream().map(SseEvent::id).toList();
+            List<String> missing = published.stream().filter(id -> !received.contains(id)).toList();
+            assertEquals(published, received, "published " + published.size() + ", received " + received.size()
+                    + ", missing " + missing);
         }
     }
 }

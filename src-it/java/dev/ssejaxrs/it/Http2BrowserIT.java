@@ -27,6 +27,8 @@ class Http2BrowserIT {
     private static final System.Logger LOG = System.getLogger(Http2BrowserIT.class.getName());
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int SOURCES = 12;
+    /** Each test stream waits this long between its two events, so an HTTP/1.1 source held back starts no sooner. */
+    private static final long STREAM_DELAY_MS = 3000;
     private static DemoServer tlsDemo;
     private static DemoServer plainDemo;
     private static HttpClient http;
@@ -86,9 +88,10 @@ class Http2BrowserIT {
         browser.navigate(base + "stats");
         browser.awaitTrue("document.readyState === 'complete' && location.href.startsWith('" + base + "')", WAIT,
                 "location.href");
-        openSources("/numbers?from=1&to=2&delayMs=3000");
+        openSources("/numbers?from=1&to=2&delayMs=" + STREAM_DELAY_MS);
         browser.awaitTrue(all ? "first.filter(t => t !== undefined).length === " + SOURCES
-                : "first.filter(t => t !== undefined).length >= 6 && performance.now() - window.t0 > 2500", WAIT,
+                : "first.filter(t => t !== undefined).length >= 6 && performance.now() - window.t0 > "
+                        + (STREAM_DELAY_MS - 500), WAIT,
                 "JSON.stringify(first)");
         String first = (String) browser.evaluate("JSON.stringify(Array.from({length: " + SOURCES
                 + "}, (_, i) => first[i] === undefined ? null : first[i]))");
@@ -104,7 +107,7 @@ class Http2BrowserIT {
     }
 
     @Test
-    void twelveEventSourcesOverHttp2_allOpenAndReceiveAPublishedEventWithinASecond() throws Exception {
+    void twelveEventSourcesOverHttp2_allOpenAndReceiveAPublishedEvent_noneWaitsForAnotherToEnd() throws Exception {
         String base = tlsDemo.url();
         browser.navigate(base + "stats");
         browser.awaitTrue("document.readyState === 'complete' && location.href.startsWith('" + base + "')", WAIT,
@@ -115,15 +118,11 @@ class Http2BrowserIT {
         browser.awaitTrue("opened.filter(t => t !== undefined).length === " + SOURCES, WAIT,
                 "JSON.stringify(opened)");
         String opened = (String) browser.evaluate("JSON.stringify(opened)");
-        long publishedAt = System.currentTimeMillis();
         HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(base + "topics/h2-browser"))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("go")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, published.statusCode(), published.body());
         browser.awaitTrue("got.filter(t => t !== undefined).length === " + SOURCES, WAIT, "JSON.stringify(got)");
-        long last = ((Number) browser.evaluate("Math.max(...got)")).longValue();
-        assertTrue(last - publishedAt < 1000, "the last of 12 sources got the event after "
-                + (last - publishedAt) + " ms");
         // a request of the page after the streams: the resource timing names the protocol they share
         browser.evaluate("fetch('/stats').then(r => r.text()).then(() => window.fetched = true) && true");
         browser.awaitTrue("window.fetched === true", WAIT, "String(window.fetched)");
@@ -136,8 +135,9 @@ class Http2BrowserIT {
         String overHttp11 = firstEvents(plainDemo.url(), false);
         LOG.log(System.Logger.Level.INFO, "12 EventSources, ms from creation to open: {0} (h2); to first event: "
                 + "{1} (h2), {2} (HTTP/1.1)", opened, overHttp2, overHttp11);
-        long lateOnHttp2 = late(overHttp2, 1000);
-        long lateOnHttp11 = late(overHttp11, 2000);
+        // a held-back source can start only once an earlier stream ended, which takes its 3 s delay: the causal line
+        long lateOnHttp2 = late(overHttp2, STREAM_DELAY_MS);
+        long lateOnHttp11 = late(overHttp11, STREAM_DELAY_MS);
         assertEquals(0, lateOnHttp2, "over HTTP/2 no source waits: " + overHttp2);
         assertEquals(SOURCES - 6, lateOnHttp11, "over HTTP/1.1 the browser holds 6 back: " + overHttp11);
     }

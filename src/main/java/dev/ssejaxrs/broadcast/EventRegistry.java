@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.ItemEncoder;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -50,6 +51,14 @@ import dev.ssejaxrs.stream.StreamOptions;
  * expire on time). Each subscriber has its own bounded queue, so a slow one never delays the others; a published
  * event is encoded once and the same bytes go to every subscriber. Thread-safe.
  *
+ * <p><b>Objects as JSON.</b> Publish an object as {@code SseEvent.json(order)} (or
+ * {@code SseEvent.builder().event("order").jsonData(order).build()}): the registry writes it, once, with the JSON
+ * provider of the application that serves it through {@link BroadcastFeature} (Jackson, JSON-B: the order the
+ * application's streams use), from whichever thread publishes, so a timer thread publishes the same JSON as the
+ * application's responses. Until that application has started, and for a registry no application serves, the
+ * library's JSON-B writes it. Where nothing can write JSON, {@code publish} throws an {@link IllegalStateException}
+ * that says what to add.
+ *
  * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
  * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
  * Redis stored the event (see the README's "Several nodes").
@@ -61,6 +70,8 @@ public final class EventRegistry implements AutoCloseable {
     private final RegistryOptions options;
     final ChannelStore store;
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+    /** Writes the JSON data of published events: the serving application's providers once it has started. */
+    private volatile ItemEncoder json = ItemEncoder.DEFAULT;
 
     /**
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
@@ -88,12 +99,19 @@ public final class EventRegistry implements AutoCloseable {
      *     {@link Delivery#delivered()} is 0), or fails at once with
      *     {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away (nothing is buffered); Redis
      *     completes the stage on its I/O thread: continue with non-blocking work only
-     * @throws IllegalArgumentException when the address name is not one the options accept
+     * @throws IllegalArgumentException when the address name is not one the options accept, or the application's
+     *     JSON provider fails on the value of an {@code SseEvent.json(value)}
+     * @throws IllegalStateException when the event's data is {@code SseEvent.json(value)} and nothing can write JSON
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
         Objects.requireNonNull(event, "event");
-        return store.append(address, event);
+        return store.append(address, json.withJson(event)); // JSON written once, for every subscriber and node
+    }
+
+    /** From now on, JSON data is written by the application that serves this registry (its {@code Providers}). */
+    void writeJsonWith(ItemEncoder applicationJson) {
+        json = Objects.requireNonNull(applicationJson, "applicationJson");
     }
 
     /** Publishes to a topic. */
@@ -234,6 +252,7 @@ public final class EventRegistry implements AutoCloseable {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
+            greeting = greeting == null ? null : json.withJson(greeting);
             ConnectionQueue queue = queue();
             return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
         }

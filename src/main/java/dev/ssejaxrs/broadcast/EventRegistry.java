@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.ClassPresence;
 import dev.ssejaxrs.internal.core.ItemEncoder;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
@@ -66,6 +67,8 @@ import dev.ssejaxrs.stream.StreamOptions;
 public final class EventRegistry implements AutoCloseable {
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
+    /** A class of Lettuce, the Redis client the registry on Redis needs. */
+    private static final String LETTUCE = "io.lettuce.core.RedisClient";
 
     private final RegistryOptions options;
     final ChannelStore store;
@@ -78,11 +81,21 @@ public final class EventRegistry implements AutoCloseable {
      * {@linkplain RegistryOptions.Builder#redis name one}.
      *
      * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is configured but cannot be reached
+     * @throws IllegalStateException when Redis is configured and Lettuce is not on the class path
      */
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         // RedisChannelStore (and with it Lettuce) is loaded only when Redis is configured
-        this.store = options.redis() == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
+        this.store = options.redis() == null ? new MemoryChannelStore(options) : onRedis(options);
+    }
+
+    private static ChannelStore onRedis(RegistryOptions options) {
+        if (!ClassPresence.present(LETTUCE)) {
+            throw new IllegalStateException("the registry is configured for Redis (RegistryOptions.redis) but Lettuce "
+                    + "is not on the class path: add io.lettuce:lettuce-core (7.x), or leave Redis out of the options "
+                    + "for a registry in memory");
+        }
+        return RedisChannelStore.open(options);
     }
 
     /** The options of this registry. */

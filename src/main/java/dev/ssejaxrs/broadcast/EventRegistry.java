@@ -119,7 +119,21 @@ public final class EventRegistry implements AutoCloseable {
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
         Objects.requireNonNull(event, "event");
-        return store.append(address, json.withJson(event)); // JSON written once, for every subscriber and node
+        return store.append(address, withJson(event)); // JSON written once, for every subscriber and node
+    }
+
+    private SseEvent withJson(SseEvent event) {
+        ItemEncoder writer = json;
+        try {
+            return writer.withJson(event);
+        } catch (IllegalStateException e) {
+            if (writer != ItemEncoder.DEFAULT) {
+                throw e;
+            }
+            throw new IllegalStateException("no application that serves this registry (BroadcastFeature) has started "
+                    + "yet, so its JSON provider cannot write the event: publish once the application runs (after "
+                    + "the server started), or let JSON-B write it: " + e.getMessage(), e);
+        }
     }
 
     /** From now on, JSON data is written by the application that serves this registry (its {@code Providers}). */
@@ -265,7 +279,7 @@ public final class EventRegistry implements AutoCloseable {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
-            greeting = greeting == null ? null : json.withJson(greeting);
+            greeting = greeting == null ? null : withJson(greeting);
             ConnectionQueue queue = queue();
             return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
         }

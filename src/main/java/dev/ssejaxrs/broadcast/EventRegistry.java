@@ -56,9 +56,10 @@ import dev.ssejaxrs.stream.StreamOptions;
  * {@code SseEvent.builder().event("order").jsonData(order).build()}): the registry writes it, once, with the JSON
  * provider of the application that serves it through {@link BroadcastFeature} (Jackson, JSON-B: the order the
  * application's streams use), from whichever thread publishes, so a timer thread publishes the same JSON as the
- * application's responses. Until that application has started, and for a registry no application serves, the
- * library's JSON-B writes it. Where nothing can write JSON, {@code publish} throws an {@link IllegalStateException}
- * that says what to add.
+ * application's responses. Until that application has started (and for a registry no application serves) a
+ * registry in memory keeps the value, and the streams that send the event write it, once; on Redis the library's
+ * JSON-B writes it then. Where nothing can write JSON, {@code publish} throws an {@link IllegalStateException} that
+ * says what to add.
  *
  * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
  * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
@@ -122,17 +123,25 @@ public final class EventRegistry implements AutoCloseable {
         return store.append(address, withJson(event)); // JSON written once, for every subscriber and node
     }
 
+    /**
+     * The event with its JSON data written by the serving application. Before that application has started, a
+     * registry in memory keeps the value: the application's streams write it when they send it (once, shared by all
+     * of them); on Redis the text must be stored now, so the library's JSON-B writes it.
+     */
     private SseEvent withJson(SseEvent event) {
         ItemEncoder writer = json;
+        if (writer != ItemEncoder.DEFAULT) {
+            return writer.withJson(event);
+        }
+        if (options.redis() == null) {
+            return event;
+        }
         try {
             return writer.withJson(event);
         } catch (IllegalStateException e) {
-            if (writer != ItemEncoder.DEFAULT) {
-                throw e;
-            }
-            throw new IllegalStateException("no application that serves this registry (BroadcastFeature) has started "
-                    + "yet, so its JSON provider cannot write the event: publish once the application runs (after "
-                    + "the server started), or let JSON-B write it: " + e.getMessage(), e);
+            throw new IllegalStateException("no application that serves this registry on Redis (BroadcastFeature) "
+                    + "has started yet, so its JSON provider cannot write the event for the other nodes: publish "
+                    + "once the application runs, or let JSON-B write it: " + e.getMessage(), e);
         }
     }
 

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -17,6 +19,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.BroadcastFeature;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
@@ -48,11 +51,21 @@ class WithoutJsonbTest {
 
     @Path("/")
     public static class OrderResource {
+        @Context
+        EventRegistry registry;
+
         @GET
         @Path("orders")
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public EventStream orders() {
             return EventStream.of(List.of(SseEvent.json(new Order()), "after"));
+        }
+
+        @GET
+        @Path("orders/live")
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public EventStream live(@HeaderParam("Last-Event-ID") String lastEventId) {
+            return registry.subscribe(Address.topic("orders")).lastEventId(lastEventId).open();
         }
     }
 
@@ -64,21 +77,21 @@ class WithoutJsonbTest {
             return List.of(failureOf(event::data), failureOf(event::data));
         }
 
-        /** A registry no application serves, publishing a JSON event. */
-        public static String publishWithoutApplication() {
-            try (EventRegistry registry = new EventRegistry(RegistryOptions.defaults())) {
-                return failureOf(() -> registry.publish("orders", SseEvent.json(new Order())));
-            }
-        }
-
-        /** A Jackson application's stream and registry. */
+        /**
+         * A Jackson application's stream, and its registry: one event published before the application started (a
+         * timer that fires early), one after; a subscriber replays both.
+         */
         public static List<String> jacksonApplication() {
-            try (EventRegistry registry = new EventRegistry(RegistryOptions.defaults());
-                    TestServer server = TestServer.start(application(registry).register(JacksonFeature.class))) {
-                String stream = server.get("/orders").readToEnd(Duration.ofSeconds(10));
-                String published = registry.publish("orders", SseEvent.json(new Order()))
-                        .toCompletableFuture().join().id();
-                return List.of(stream, published);
+            try (EventRegistry registry = new EventRegistry(RegistryOptions.defaults())) {
+                String early = registry.publish("orders", SseEvent.json(new Order())).toCompletableFuture().join()
+                        .id();
+                try (TestServer server = TestServer.start(application(registry).register(JacksonFeature.class))) {
+                    String stream = server.get("/orders").readToEnd(Duration.ofSeconds(10));
+                    String late = registry.publish("orders", SseEvent.json(new Order())).toCompletableFuture().join()
+                            .id();
+                    String replay = server.get("/orders/live", "Last-Event-ID: 0-1").readUntil(late, Duration.ofSeconds(10));
+                    return List.of(stream, replay.replace(early, "EARLY").replace(late, "LATE"));
+                }
             }
         }
 
@@ -116,17 +129,16 @@ class WithoutJsonbTest {
             assertTrue(failure.startsWith(IllegalStateException.class.getName()) && failure.contains(WHAT_TO_ADD),
                     failure);
         }
-        String publish = (String) withoutYasson().run(Scenario.class, "publishWithoutApplication");
-        assertTrue(publish.startsWith(IllegalStateException.class.getName()) && publish.contains(WHAT_TO_ADD),
-                publish);
     }
 
     @Test
-    void jacksonApplicationWithoutJsonb_writesJsonEventsWithJackson() throws Throwable {
+    void jacksonApplicationWithoutJsonb_writesJsonEventsWithJackson_alsoThosePublishedBeforeItStarted()
+            throws Throwable {
         @SuppressWarnings("unchecked")
         List<String> results = (List<String>) withoutYasson().run(Scenario.class, "jacksonApplication");
         assertEquals("data: {\"order_id\":\"A-1\"}\r\n\r\ndata: after\r\n\r\n", results.get(0));
-        assertTrue(results.get(1).matches("\\d+-\\d+"), "published with id " + results.get(1));
+        assertTrue(results.get(1).endsWith("id: EARLY\r\ndata: {\"order_id\":\"A-1\"}\r\n\r\n"
+                + "id: LATE\r\ndata: {\"order_id\":\"A-1\"}\r\n\r\n"), results.get(1));
     }
 
     @Test

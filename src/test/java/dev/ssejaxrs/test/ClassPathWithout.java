@@ -18,8 +18,8 @@ import java.util.Objects;
  * project, run with the loader as the thread's context class loader:
  *
  * <pre>{@code
- * Throwable failure = ClassPathWithout.dependency("org.eclipse.yasson.", "org.eclipse.yasson.JsonBindingProvider")
- *         .failure(Scenario.class, "publishJson");
+ * Throwable failure = ClassPathWithout.dependency("io.lettuce.", "io.lettuce.core.RedisClient")
+ *         .failure(Scenario.class, "startOnRedis");       // WithoutLettuceTest
  * }</pre>
  */
 public final class ClassPathWithout extends ClassLoader {

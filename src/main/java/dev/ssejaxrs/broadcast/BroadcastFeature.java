@@ -2,14 +2,17 @@ package dev.ssejaxrs.broadcast;
 
 import java.util.Objects;
 
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.ext.Providers;
 
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 import dev.ssejaxrs.internal.cdi.CdiRegistry;
+import dev.ssejaxrs.internal.core.ItemEncoder;
 
 /**
  * Gives a Jersey application its {@link EventRegistry} (inject it with {@code @Context EventRegistry}). Adding the
@@ -19,6 +22,9 @@ import dev.ssejaxrs.internal.cdi.CdiRegistry;
  * new ResourceConfig(NewsResource.class)
  *         .register(new BroadcastFeature(RegistryOptions.builder().history(5000, Duration.ofHours(2)).build()));
  * }</pre>
+ *
+ * <p>When the application starts, the registry it serves writes the JSON data of published
+ * {@code SseEvent.json(value)} events with the application's JSON provider (see {@link EventRegistry}).
  */
 public final class BroadcastFeature implements Feature {
     private final EventRegistry registry;
@@ -64,22 +70,30 @@ public final class BroadcastFeature implements Feature {
                 bind(served).to(EventRegistry.class);
             }
         });
-        if (ownRegistry && cdiBean == null) {
-            context.register(new CloseOnShutdown(registry));
-        }
+        context.register(new RegistryLifecycle(served, ownRegistry && cdiBean == null));
         return true;
     }
 
-    /** Closes a registry this feature made when the application stops (its expiry thread, its state). */
-    private static final class CloseOnShutdown implements ContainerLifecycleListener {
+    /**
+     * When the application starts, hands the registry the application's JSON provider; when it stops, closes a
+     * registry this feature made (its expiry thread, its state).
+     */
+    private static final class RegistryLifecycle implements ContainerLifecycleListener {
         private final EventRegistry registry;
+        private final boolean closeOnShutdown;
+        @Context
+        private Providers providers;
 
-        CloseOnShutdown(EventRegistry registry) {
+        RegistryLifecycle(EventRegistry registry, boolean closeOnShutdown) {
             this.registry = registry;
+            this.closeOnShutdown = closeOnShutdown;
         }
 
         @Override
         public void onStartup(Container container) {
+            if (providers != null) {
+                registry.writeJsonWith(new ItemEncoder(providers));
+            }
         }
 
         @Override
@@ -88,7 +102,9 @@ public final class BroadcastFeature implements Feature {
 
         @Override
         public void onShutdown(Container container) {
-            registry.close();
+            if (closeOnShutdown) {
+                registry.close();
+            }
         }
     }
 }

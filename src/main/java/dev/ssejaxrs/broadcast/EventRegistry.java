@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.ClassPresence;
+import dev.ssejaxrs.internal.core.ItemEncoder;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -50,6 +52,15 @@ import dev.ssejaxrs.stream.StreamOptions;
  * expire on time). Each subscriber has its own bounded queue, so a slow one never delays the others; a published
  * event is encoded once and the same bytes go to every subscriber. Thread-safe.
  *
+ * <p><b>Objects as JSON.</b> Publish an object as {@code SseEvent.json(order)} (or
+ * {@code SseEvent.builder().event("order").jsonData(order).build()}): the registry writes it, once, with the JSON
+ * provider of the application that serves it through {@link BroadcastFeature} (Jackson, JSON-B: the order the
+ * application's streams use), from whichever thread publishes, so a timer thread publishes the same JSON as the
+ * application's responses. Until that application has started (and for a registry no application serves) a
+ * registry in memory keeps the value, and the streams that send the event write it, once; on Redis the library's
+ * JSON-B writes it then. Where nothing can write JSON, {@code publish} throws an {@link IllegalStateException} that
+ * says what to add.
+ *
  * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
  * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
  * Redis stored the event (see the README's "Several nodes").
@@ -57,10 +68,14 @@ import dev.ssejaxrs.stream.StreamOptions;
 public final class EventRegistry implements AutoCloseable {
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
+    /** A class of Lettuce, the Redis client the registry on Redis needs. */
+    private static final String LETTUCE = "io.lettuce.core.RedisClient";
 
     private final RegistryOptions options;
     final ChannelStore store;
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+    /** Writes the JSON data of published events: the serving application's providers once it has started. */
+    private volatile ItemEncoder json = ItemEncoder.DEFAULT;
 
     /**
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
@@ -68,11 +83,21 @@ public final class EventRegistry implements AutoCloseable {
      *
      * @param options how the registry keeps and delivers events (not null)
      * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is configured but cannot be reached
+     * @throws IllegalStateException when Redis is configured and Lettuce is not on the class path
      */
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         // RedisChannelStore (and with it Lettuce) is loaded only when Redis is configured
-        this.store = options.redis() == null ? new MemoryChannelStore(options) : RedisChannelStore.open(options);
+        this.store = options.redis() == null ? new MemoryChannelStore(options) : onRedis(options);
+    }
+
+    private static ChannelStore onRedis(RegistryOptions options) {
+        if (!ClassPresence.present(LETTUCE)) {
+            throw new IllegalStateException("the registry is configured for Redis (RegistryOptions.redis) but Lettuce "
+                    + "is not on the class path: add io.lettuce:lettuce-core (7.x), or leave Redis out of the options "
+                    + "for a registry in memory");
+        }
+        return RedisChannelStore.open(options);
     }
 
     /**
@@ -95,12 +120,41 @@ public final class EventRegistry implements AutoCloseable {
      *     {@link Delivery#delivered()} is 0), or fails at once with
      *     {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away (nothing is buffered); Redis
      *     completes the stage on its I/O thread: continue with non-blocking work only
-     * @throws IllegalArgumentException when the address name is not one the options accept
+     * @throws IllegalArgumentException when the address name is not one the options accept, or the application's
+     *     JSON provider fails on the value of an {@code SseEvent.json(value)}
+     * @throws IllegalStateException when the event's data is {@code SseEvent.json(value)} and nothing can write JSON
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
         Objects.requireNonNull(event, "event");
-        return store.append(address, event);
+        return store.append(address, withJson(event)); // JSON written once, for every subscriber and node
+    }
+
+    /**
+     * The event with its JSON data written by the serving application. Before that application has started, a
+     * registry in memory keeps the value: the application's streams write it when they send it (once, shared by all
+     * of them); on Redis the text must be stored now, so the library's JSON-B writes it.
+     */
+    private SseEvent withJson(SseEvent event) {
+        ItemEncoder writer = json;
+        if (writer != ItemEncoder.DEFAULT) {
+            return writer.withJson(event);
+        }
+        if (options.redis() == null) {
+            return event;
+        }
+        try {
+            return writer.withJson(event);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("no application that serves this registry on Redis (BroadcastFeature) "
+                    + "has started yet, so its JSON provider cannot write the event for the other nodes: publish "
+                    + "once the application runs, or let JSON-B write it: " + e.getMessage(), e);
+        }
+    }
+
+    /** From now on, JSON data is written by the application that serves this registry (its {@code Providers}). */
+    void writeJsonWith(ItemEncoder applicationJson) {
+        json = Objects.requireNonNull(applicationJson, "applicationJson");
     }
 
     /**
@@ -294,6 +348,7 @@ public final class EventRegistry implements AutoCloseable {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
+            greeting = greeting == null ? null : withJson(greeting);
             ConnectionQueue queue = queue();
             return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
         }

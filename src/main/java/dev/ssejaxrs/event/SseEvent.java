@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Function;
 
 import jakarta.json.bind.Jsonb;
 
@@ -29,8 +30,19 @@ import jakarta.json.bind.Jsonb;
  * {@code event} or {@code id} (they would let a caller inject fields), a NUL in {@code id} (clients ignore such an
  * id), a negative {@code retry}.
  *
- * <p>Instances are thread-safe. The encoded bytes for a {@link LineSeparator} are computed on first use and shared
- * by every later write, so an event broadcast to many subscribers is encoded once.
+ * <p><b>JSON data.</b> An event made by {@link #json(Object)} (or {@link Builder#jsonData(Object)}) keeps its value
+ * and is written as JSON by the JSON provider of the application that writes or publishes it, in the order the
+ * application's streams use for objects: its {@code MessageBodyWriter} for {@code application/json} (Jackson, JSON-B),
+ * else its {@code ContextResolver<Jsonb>}, else the library's JSON-B (for example {@code org.eclipse:yasson}). So
+ * {@code registry.publish("orders", SseEvent.json(order))} from a timer thread carries the same JSON as the
+ * application's responses. Outside any application ({@link #data()}, {@link #encode}, {@link #writeTo} called by your
+ * code) the library's JSON-B writes it. When nothing can write JSON, the call that needs the text throws an
+ * {@link IllegalStateException} that says what to add; {@code json(value)} itself never fails. Do not change the
+ * value after making the event: it is written when the event is first written or published.
+ *
+ * <p>Instances are thread-safe. The encoded bytes for a {@link LineSeparator}, and the JSON text for a JSON writer,
+ * are computed on first use and shared by every later write, so an event broadcast to many subscribers is encoded
+ * once.
  */
 public final class SseEvent {
     private static final byte[] COMMENT = ": ".getBytes(StandardCharsets.US_ASCII);
@@ -44,9 +56,13 @@ public final class SseEvent {
     private final String event;
     private final String data;
     private final Duration retry;
+    /** The value of JSON data not written yet ({@link #json(Object)}), or {@code null}; {@code data} is then null. */
+    private final Object jsonValue;
 
     /** The last encoding made; final fields inside make it safe to publish without a lock. */
     private volatile Encoded encoded;
+    /** The event with its JSON data written by the last JSON writer asked, when {@code jsonValue} is set. */
+    private volatile JsonWritten jsonWritten;
 
     private SseEvent(Builder b) {
         this.comment = b.comment;
@@ -54,6 +70,7 @@ public final class SseEvent {
         this.event = b.event;
         this.data = b.data;
         this.retry = b.retry;
+        this.jsonValue = b.jsonValue;
     }
 
     /**
@@ -67,17 +84,20 @@ public final class SseEvent {
     }
 
     /**
-     * An event whose data is {@code value} serialised as compact JSON by JSON-B (non-ASCII kept as UTF-8).
+     * An event whose data is {@code value} as compact JSON (non-ASCII kept as UTF-8), written by the JSON provider
+     * of the application that writes or publishes the event (Jackson, JSON-B; see "JSON data" above), once. Never
+     * fails: where nothing can write JSON, the write or publish that needs the text throws an
+     * {@link IllegalStateException} saying what to add. A {@code null} value is the data {@code null}.
      *
-     * @param value the value to serialise ({@code null} is written as the JSON {@code null})
+     * @param value the value to write as JSON ({@code null} is the JSON {@code null})
      * @return the event
      */
     public static SseEvent json(Object value) {
-        return builder().data(JsonData.toJson(value)).build();
+        return builder().jsonData(value).build();
     }
 
     /**
-     * An event whose data is {@code value} serialised by the given JSON-B instance.
+     * An event whose data is {@code value} serialised now by the given JSON-B instance.
      *
      * @param value the value to serialise ({@code null} is written as the JSON {@code null})
      * @param jsonb the JSON-B instance to serialise it with (not null)
@@ -119,6 +139,7 @@ public final class SseEvent {
         b.event = event;
         b.data = data;
         b.retry = retry;
+        b.jsonValue = jsonValue;
         return b;
     }
 
@@ -133,12 +154,43 @@ public final class SseEvent {
     }
 
     /**
-     * The data, or {@code null} when the event has no {@code data} field.
+     * The data, or {@code null} when the event has no {@code data} field. For JSON data not yet written by an
+     * application ({@link #json(Object)}), the library's JSON-B writes it now.
      *
      * @return the data, line breaks as given, or {@code null}
+     * @throws IllegalStateException for JSON data when there is no JSON-B implementation
      */
     public String data() {
-        return data;
+        return jsonValue == null ? data : withJsonWrittenBy(JsonData.DEFAULT_WRITER).data;
+    }
+
+    /**
+     * This event with the JSON data of {@link #json(Object)} written by {@code jsonWriter} (the value in, the compact
+     * JSON text out), or this event itself when its data is not such JSON. The library calls it with the
+     * application's JSON provider when one of the application's streams writes the event or its registry publishes
+     * it; call it yourself to choose the JSON of an event. The result for the last writer asked is kept, so an event
+     * sent on many streams of one application is written as JSON once.
+     *
+     * @param jsonWriter writes a value as compact JSON text (not null; must not return null)
+     * @return the event with its JSON data written, or this event when it has no JSON data to write
+     * @throws IllegalStateException when {@code jsonWriter} returns {@code null}; what {@code jsonWriter} throws
+     */
+    public SseEvent withJsonWrittenBy(Function<Object, String> jsonWriter) {
+        Objects.requireNonNull(jsonWriter, "jsonWriter");
+        if (jsonValue == null) {
+            return this;
+        }
+        JsonWritten written = jsonWritten;
+        if (written == null || written.writer != jsonWriter) {
+            String json = jsonWriter.apply(jsonValue);
+            if (json == null) {
+                throw new IllegalStateException("the JSON writer returned null for a value of type "
+                        + jsonValue.getClass().getName());
+            }
+            written = new JsonWritten(jsonWriter, toBuilder().data(json).build());
+            jsonWritten = written;
+        }
+        return written.event;
     }
 
     /**
@@ -213,6 +265,9 @@ public final class SseEvent {
 
     private byte[] encoded(LineSeparator separator) {
         Objects.requireNonNull(separator, "separator");
+        if (jsonValue != null) {
+            return withJsonWrittenBy(JsonData.DEFAULT_WRITER).encoded(separator);
+        }
         Encoded e = encoded;
         if (e == null || e.separator != separator) {
             e = new Encoded(separator, encode0(separator));
@@ -319,12 +374,13 @@ public final class SseEvent {
     public boolean equals(Object o) {
         return o instanceof SseEvent e
                 && Objects.equals(comment, e.comment) && Objects.equals(id, e.id) && Objects.equals(event, e.event)
-                && Objects.equals(data, e.data) && Objects.equals(retry, e.retry);
+                && Objects.equals(data, e.data) && Objects.equals(retry, e.retry)
+                && Objects.equals(jsonValue, e.jsonValue);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(comment, id, event, data, retry);
+        return Objects.hash(comment, id, event, data, retry, jsonValue);
     }
 
     @Override
@@ -342,6 +398,9 @@ public final class SseEvent {
         if (data != null) {
             sb.append("data=").append(Quote.of(data)).append(' ');
         }
+        if (jsonValue != null) {
+            sb.append("json=").append(jsonValue.getClass().getName()).append(' ');
+        }
         if (retry != null) {
             sb.append("retry=").append(retry.toMillis()).append("ms ");
         }
@@ -349,6 +408,9 @@ public final class SseEvent {
     }
 
     private record Encoded(LineSeparator separator, byte[] bytes) {
+    }
+
+    private record JsonWritten(Function<Object, String> writer, SseEvent event) {
     }
 
     /**
@@ -361,6 +423,7 @@ public final class SseEvent {
         private String event;
         private String data;
         private Duration retry;
+        private Object jsonValue;
 
         private Builder() {
         }
@@ -373,17 +436,20 @@ public final class SseEvent {
          */
         public Builder data(String data) {
             this.data = data;
+            this.jsonValue = null;
             return this;
         }
 
         /**
-         * The data as compact JSON, serialised by JSON-B.
+         * The data as compact JSON of {@code value}, written by the JSON provider of the application that writes or
+         * publishes the event (see {@link SseEvent#json(Object)}); {@code null} is the data {@code null}.
          *
-         * @param value the value to serialise ({@code null} is written as the JSON {@code null})
+         * @param value the value to write as JSON ({@code null} is the JSON {@code null})
          * @return this builder
          */
         public Builder jsonData(Object value) {
-            this.data = JsonData.toJson(value);
+            this.data = value == null ? "null" : null;
+            this.jsonValue = value;
             return this;
         }
 

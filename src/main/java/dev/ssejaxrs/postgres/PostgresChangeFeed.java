@@ -26,6 +26,7 @@ import org.postgresql.PGNotification;
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.ClassPresence;
 
 /**
  * A PostgreSQL change feed: {@code LISTEN}s on channels over <em>one</em> dedicated connection and publishes every
@@ -68,6 +69,8 @@ import dev.ssejaxrs.event.SseEvent;
  */
 public final class PostgresChangeFeed implements Feature, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PostgresChangeFeed.class.getName());
+    /** The pgjdbc interface the feed listens through. */
+    private static final String PGJDBC = "org.postgresql.PGConnection";
     /** The {@code application_name} of the feed's connection. */
     static final String APPLICATION_NAME = "sse-jaxrs change feed";
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
@@ -105,8 +108,13 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
      * @param registry the registry the notifications are published into (not null)
      * @param connections opens the feed's connection, again after each loss (not null)
      * @return a new builder, with no channel yet
+     * @throws IllegalStateException when the PostgreSQL JDBC driver (pgjdbc) is not on the class path
      */
     public static Builder builder(EventRegistry registry, ConnectionSource connections) {
+        if (!ClassPresence.present(PGJDBC)) {
+            throw new IllegalStateException("PostgresChangeFeed needs the PostgreSQL JDBC driver on the class path "
+                    + "(it listens through org.postgresql.PGConnection): add org.postgresql:postgresql (42.x)");
+        }
         return new Builder(registry, connections);
     }
 

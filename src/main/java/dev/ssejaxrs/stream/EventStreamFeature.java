@@ -42,7 +42,7 @@ public final class EventStreamFeature implements Feature {
         GrizzlySupport grizzly = ClassPresence.present(GRIZZLY_REQUEST) ? new GrizzlySupport(runtime.engine()) : null;
         boolean servlet = ClassPresence.present(SERVLET_ASYNC_LISTENER);
         context.register(new StreamStartWriter(runtime.engine(), jersey, grizzly, servlet));
-        context.register(new SseEventWriter());
+        context.register(new SseEventWriter(runtime.engine()));
         context.register(new EventStreamResponseFilter(jersey, grizzly));
         context.register(new ShutdownListener(runtime.engine()));
         context.register(new ApplicationJson(runtime.engine()));

@@ -1,6 +1,7 @@
 package dev.ssejaxrs.testing;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,6 +117,23 @@ public final class SseServerExtension implements BeforeAllCallback, AfterAllCall
      */
     public OpenEventStream openStream(String path, String lastEventId) {
         return track(EventStreamClient.open(target(path), lastEventId));
+    }
+
+    /**
+     * Opens the event stream at {@code path} with extra request headers, which replace the defaults of the same
+     * name: an authenticated stream, say.
+     *
+     * <pre>{@code
+     * server.openStream("subscribe/alice", Map.of("Authorization", "Bearer alice-token"))
+     * }</pre>
+     *
+     * @param path the path, relative to the base URI (not null)
+     * @param headers request headers to send (name to value), such as {@code Authorization}
+     * @return the open stream
+     * @throws IllegalArgumentException if a header name is not an HTTP token or a value contains CR, LF or NUL
+     */
+    public OpenEventStream openStream(String path, Map<String, String> headers) {
+        return track(EventStreamClient.open(target(path), headers));
     }
 
     @Override

@@ -1,59 +1,28 @@
 package dev.ssejaxrs.broadcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Method;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.test.ClassPathWithout;
+import dev.ssejaxrs.test.EverydayApplication;
+
 /**
- * Without Redis configured, the registry never touches Lettuce: it works on a class path without
- * {@code io.lettuce}, loaded by a class loader that refuses every Lettuce class.
+ * Without Redis configured, the registry never touches Lettuce: it works on a class path without {@code io.lettuce};
+ * configured for Redis there, it says what to add with an ordinary exception.
  */
 class WithoutLettuceTest {
-    /** Loads this project's classes itself (so they link against it) and refuses Lettuce's. */
-    private static final class NoLettuce extends ClassLoader {
-        NoLettuce(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith("io.lettuce.")) {
-                throw new ClassNotFoundException("no Lettuce here: " + name);
-            }
-            if (!name.startsWith("dev.ssejaxrs.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (in == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] bytes = in.readAllBytes();
-                        loaded = defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                if (resolve) {
-                    resolveClass(loaded);
-                }
-                return loaded;
-            }
-        }
+    private static ClassPathWithout withoutLettuce() {
+        return ClassPathWithout.dependency("io.lettuce.", "io.lettuce.core.RedisClient");
     }
 
-    /** Runs in the refusing class loader: a memory registry publishes and counts; a Redis one cannot start. */
+    /** Runs without Lettuce: a memory registry publishes and counts; a Redis one cannot start. */
     public static final class Scenario {
         public static long publishInMemory() {
             try (EventRegistry registry = new EventRegistry(RegistryOptions.defaults())) {
-                registry.publish("news", dev.ssejaxrs.event.SseEvent.of("x")).toCompletableFuture().join();
+                registry.publish("news", SseEvent.of("x")).toCompletableFuture().join();
                 return registry.stats().published();
             }
         }
@@ -64,14 +33,15 @@ class WithoutLettuceTest {
     }
 
     @Test
-    void aRegistryWithoutRedis_neverLoadsLettuce_andOneWithRedisNeedsIt() throws Exception {
-        Class<?> scenario = Class.forName(Scenario.class.getName(), true, new NoLettuce(getClass().getClassLoader()));
-        Method inMemory = scenario.getMethod("publishInMemory");
-        assertEquals(1L, inMemory.invoke(null));
-        // the refusing loader really refuses: configured for Redis, the registry needs Lettuce
-        Method onRedis = scenario.getMethod("startOnRedis");
-        Throwable failure = assertThrows(java.lang.reflect.InvocationTargetException.class,
-                () -> onRedis.invoke(null)).getCause();
-        assertEquals(NoClassDefFoundError.class, failure.getClass(), failure.toString());
+    void aRegistryWithoutRedis_neverLoadsLettuce() throws Throwable {
+        assertEquals(1L, withoutLettuce().run(Scenario.class, "publishInMemory"));
+        assertEquals(EverydayApplication.expected(), withoutLettuce().run(EverydayApplication.class, "run"));
+    }
+
+    @Test
+    void aRegistryOnRedis_withoutLettuce_saysWhatToAdd() {
+        Throwable failure = withoutLettuce().failure(Scenario.class, "startOnRedis");
+        assertEquals(IllegalStateException.class, failure.getClass(), failure.toString());
+        assertTrue(failure.getMessage().contains("add io.lettuce:lettuce-core"), failure.getMessage());
     }
 }

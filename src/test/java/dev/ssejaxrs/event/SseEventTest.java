@@ -111,6 +111,33 @@ class SseEventTest {
     }
 
     @Test
+    void json_keepsItsValue_andAJsonWriterWritesItOnce_keepingTheOtherFields() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<Object, String> writer = value -> "{\"written\":" + calls.incrementAndGet() + "}";
+        SseEvent event = SseEvent.builder().event("order").id("7").jsonData(Map.of("a", 1)).build();
+
+        SseEvent written = event.withJsonWrittenBy(writer);
+        assertSame(written, event.withJsonWrittenBy(writer), "written once per writer");
+        assertEquals(1, calls.get());
+        assertEquals("id: 7\r\nevent: order\r\ndata: {\"written\":1}\r\n\r\n", crlf(written));
+        assertEquals("{\"a\":1}", event.data(), "outside an application, JSON-B writes it");
+        SseEvent text = SseEvent.of("x");
+        assertSame(text, text.withJsonWrittenBy(writer), "an event without JSON data is itself");
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void json_equalsByValue_andDataOrJsonDataReplaceEachOther() {
+        assertEquals(SseEvent.json(Map.of("a", 1)), SseEvent.json(Map.of("a", 1)));
+        assertEquals(SseEvent.json(Map.of("a", 1)).hashCode(), SseEvent.json(Map.of("a", 1)).hashCode());
+        assertTrue(!SseEvent.json(Map.of("a", 1)).equals(SseEvent.of("{\"a\":1}")), "not written yet");
+        assertEquals("data: plain\r\n\r\n", crlf(SseEvent.json(Map.of("a", 1)).toBuilder().data("plain").build()));
+        assertEquals("data: null\r\n\r\n", crlf(SseEvent.json(null)));
+        assertEquals("id: 1\r\ndata: {\"a\":1}\r\n\r\n", crlf(SseEvent.json(Map.of("a", 1)).withId("1")));
+        assertThrows(IllegalStateException.class, () -> SseEvent.json(1).withJsonWrittenBy(value -> null));
+    }
+
+    @Test
     void crOrLfInEventName_isRejectedNamingTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SseEvent.builder().event("a\nb"));

@@ -34,7 +34,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * The README's "Fitting into your application" examples, compiled here (their behaviour is tested by
- * ApplicationJsonTest, ReactiveLibrariesTest, MetricsTest, LentExecutorsTest and PayaraIT).
+ * ApplicationJsonTest, JacksonEventsTest, ReactiveLibrariesTest, MetricsTest, LentExecutorsTest and PayaraIT).
  */
 final class FittingExamples {
     private FittingExamples() {
@@ -52,6 +52,15 @@ final class FittingExamples {
         }
     }
     // README: end quotes
+
+    // README: begin json-events
+    public record Order(@JsonProperty("order_id") String id, int quantity) { }
+
+    static void publishOrders(EventRegistry registry, ScheduledExecutorService timer) {   // outside any request
+        timer.scheduleAtFixedRate(() -> registry.publish("orders",   // data: {"order_id":"A-1","quantity":3}
+                SseEvent.builder().event("order").jsonData(new Order("A-1", 3)).build()), 1, 1, TimeUnit.SECONDS);
+    }
+    // README: end json-events
 
     // README: begin standard
     public record Price(String id, long cents) { }

@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.ws.rs.core.MediaType;
@@ -23,18 +24,42 @@ import dev.ssejaxrs.event.SseEvent;
  * application's own providers: an object becomes JSON data through the {@link MessageBodyWriter} the application
  * uses for {@code application/json} (Jackson, JSON-B, ...), else through its {@code ContextResolver<Jsonb>}, else
  * through the library's default JSON-B; a standard {@link OutboundSseEvent} becomes the event it describes, its data
- * written by the application's writer for the event's media type. Thread-safe: the JAX-RS {@link Providers} of an
+ * written by the application's writer for the event's media type. The same order writes the JSON data of events made
+ * by {@code SseEvent.json(value)} ({@link #withJson}), for the application's streams and its registry. When nothing
+ * can write JSON, an {@link IllegalStateException} says what to add. Thread-safe: the JAX-RS {@link Providers} of an
  * application may be asked from any thread.
  */
 public final class ItemEncoder {
-    /** Without an application (a stream tested without JAX-RS): the library's default JSON-B only. */
-    static final ItemEncoder DEFAULT = new ItemEncoder(null);
+    /** Without an application (a stream tested without JAX-RS, a registry not served yet): the library's JSON-B. */
+    public static final ItemEncoder DEFAULT = new ItemEncoder(null);
     private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
 
     private final Providers providers;
+    /** One instance per encoder, so that an event's cache of its JSON text recognises the application's writer. */
+    private final Function<Object, String> jsonWriter = this::jsonText;
 
     public ItemEncoder(Providers providers) {
         this.providers = providers;
+    }
+
+    /**
+     * {@code event} with the JSON data of {@code SseEvent.json(value)} written by the application's JSON provider
+     * (once per event and application), or {@code event} itself when it has no such data.
+     *
+     * @throws IllegalStateException when nothing can write JSON
+     * @throws IllegalArgumentException when the application's writer fails on the value
+     */
+    public SseEvent withJson(SseEvent event) {
+        return event.withJsonWrittenBy(jsonWriter);
+    }
+
+    private String jsonText(Object value) {
+        try {
+            return json(value, value.getClass(), value.getClass());
+        } catch (IOException e) { // the writer's failure (Jackson's JsonMappingException)
+            throw new IllegalArgumentException("cannot write a value of type " + value.getClass().getName()
+                    + " as JSON event data: " + e.getMessage(), e);
+        }
     }
 
     /** The event for {@code item}, which is neither an {@code SseEvent}, a {@code String} nor a {@code byte[]}. */

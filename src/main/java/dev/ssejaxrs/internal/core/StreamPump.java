@@ -396,7 +396,9 @@ public final class StreamPump implements Flow.Subscriber<Object> {
         Object first = pending.poll();
         End end = null;
         int items;
-        if (first instanceof SseEvent event && pending.isEmpty()) {
+        SseEvent single = first instanceof SseEvent event && pending.isEmpty() ? withJsonOrNull(event) : null;
+        if (single != null) {
+            SseEvent event = single;
             event.writeTo(new SharedBytes(connection), separator);
             connection.flush();
             items = 1;
@@ -415,6 +417,15 @@ public final class StreamPump implements Flow.Subscriber<Object> {
         requestMore(items); // only now: the items are written, not just queued
         if (end != null) {
             close(end.reason(), false);
+        }
+    }
+
+    /** The event with its JSON data written, or {@code null} when that fails (then {@link #fill} reports it). */
+    private SseEvent withJsonOrNull(SseEvent event) {
+        try {
+            return runtime.encoder().withJson(event);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -450,7 +461,7 @@ public final class StreamPump implements Flow.Subscriber<Object> {
                 pingQueued.set(false);
                 SseEvent ping;
                 try {
-                    ping = options.pingEvent();
+                    ping = runtime.encoder().withJson(options.pingEvent());
                 } catch (RuntimeException | Error e) {
                     end = callbackFailed("the pingEvent supplier", e);
                     break;
@@ -476,7 +487,7 @@ public final class StreamPump implements Flow.Subscriber<Object> {
 
     private void encode(Object item, BatchBuffer batch) throws IOException {
         if (item instanceof SseEvent event) {
-            event.writeTo(batch, separator);
+            runtime.encoder().withJson(event).writeTo(batch, separator); // SseEvent.json: the application's JSON
         } else if (item instanceof String data) {
             SseEvent.of(data).writeTo(batch, separator);
         } else if (item instanceof byte[] raw) {
@@ -516,6 +527,7 @@ public final class StreamPump implements Flow.Subscriber<Object> {
             SseEvent errorEvent;
             try {
                 errorEvent = options.errorEvent().apply(end.error());
+                errorEvent = errorEvent == null ? null : runtime.encoder().withJson(errorEvent);
             } catch (RuntimeException | Error e) {
                 return callbackFailed("the errorEvent function", e);
             }
@@ -523,7 +535,14 @@ public final class StreamPump implements Flow.Subscriber<Object> {
                 errorEvent.writeTo(batch, separator);
             }
         } else if (runtime.isShuttingDown() && options.farewellEvent() != null) {
-            options.farewellEvent().writeTo(batch, separator);
+            SseEvent farewell;
+            try {
+                farewell = runtime.encoder().withJson(options.farewellEvent());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the farewell event of an event stream cannot be written", e);
+                return end;
+            }
+            farewell.writeTo(batch, separator);
         }
         return end;
     }

@@ -53,11 +53,11 @@ public final class ApplicationJson implements ContainerLifecycleListener {
         ItemEncoder encoder = new ItemEncoder(applicationProviders);
         runtime.encoder(encoder);
         if (!encoder.applicationWritesJson() && !jsonbPresent.getAsBoolean()) {
-            LOG.log(Level.WARNING, "sse-jaxrs: no JSON provider for objects sent as event data: the application has "
-                    + "no MessageBodyWriter for application/json and there is no JSON-B implementation; add one, for "
-                    + "example org.glassfish.jersey.media:jersey-media-json-jackson, "
-                    + "org.glassfish.jersey.media:jersey-media-json-binding or org.eclipse:yasson (events of strings, "
-                    + "bytes and SseEvents need none)");
+            LOG.log(Level.WARNING, "sse-jaxrs: no JSON provider for objects sent as event data and for "
+                    + "SseEvent.json(value): the application has no MessageBodyWriter for application/json and there "
+                    + "is no JSON-B implementation; add org.eclipse:yasson or register a JSON provider such as Jackson "
+                    + "(org.glassfish.jersey.media:jersey-media-json-jackson, or jersey-media-json-binding) (events "
+                    + "of strings, bytes and SseEvents with text data need none)");
         }
     }
 

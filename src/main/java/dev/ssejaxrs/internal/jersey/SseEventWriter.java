@@ -12,10 +12,19 @@ import jakarta.ws.rs.ext.MessageBodyWriter;
 
 import dev.ssejaxrs.event.LineSeparator;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.StreamEngine;
 
-/** Writes one {@link SseEvent} returned as a whole response body, with its cached CRLF encoding. */
+/**
+ * Writes one {@link SseEvent} returned as a whole response body, with its cached CRLF encoding; JSON data of
+ * {@code SseEvent.json(value)} is written by the application's JSON provider, as on its streams.
+ */
 @Produces(MediaType.SERVER_SENT_EVENTS)
 public final class SseEventWriter implements MessageBodyWriter<SseEvent> {
+    private final StreamEngine runtime;
+
+    public SseEventWriter(StreamEngine runtime) {
+        this.runtime = runtime;
+    }
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
@@ -25,12 +34,12 @@ public final class SseEventWriter implements MessageBodyWriter<SseEvent> {
     @Override
     public long getSize(SseEvent event, Class<?> type, Type genericType, Annotation[] annotations,
             MediaType mediaType) {
-        return event.encodedLength(LineSeparator.CRLF);
+        return -1; // unknown before the JSON is written; JAX-RS 2.0 on ignores it anyway
     }
 
     @Override
     public void writeTo(SseEvent event, Class<?> type, Type genericType, Annotation[] annotations,
             MediaType mediaType, MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
-        event.writeTo(out, LineSeparator.CRLF);
+        runtime.encoder().withJson(event).writeTo(out, LineSeparator.CRLF);
     }
 }

@@ -1,0 +1,40 @@
+package dev.ssejaxrs.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.broadcast.EventRegistry;
+import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.test.ClassPathWithout;
+import dev.ssejaxrs.test.EverydayApplication;
+
+/**
+ * Without pgjdbc, applications that have no change feed work, and building a {@link PostgresChangeFeed} says what to
+ * add at once (instead of its listener thread dying on a {@code NoClassDefFoundError} later).
+ */
+class WithoutPgjdbcTest {
+    private static ClassPathWithout withoutPgjdbc() {
+        return ClassPathWithout.dependency("org.postgresql.", "org.postgresql.PGConnection");
+    }
+
+    /** Runs without pgjdbc. */
+    public static final class Scenario {
+        public static void buildAFeed() {
+            try (EventRegistry registry = new EventRegistry(RegistryOptions.defaults())) {
+                PostgresChangeFeed.builder(registry, () -> {
+                    throw new java.sql.SQLException("no database in this test");
+                });
+            }
+        }
+    }
+
+    @Test
+    void withoutPgjdbc_applicationsWithoutAFeedWork_andBuildingOneSaysWhatToAdd() throws Throwable {
+        assertEquals(EverydayApplication.expected(), withoutPgjdbc().run(EverydayApplication.class, "run"));
+        Throwable failure = withoutPgjdbc().failure(Scenario.class, "buildAFeed");
+        assertEquals(IllegalStateException.class, failure.getClass(), failure.toString());
+        assertTrue(failure.getMessage().contains("add org.postgresql:postgresql"), failure.getMessage());
+    }
+}

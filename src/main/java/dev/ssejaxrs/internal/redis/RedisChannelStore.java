@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.AddressStats;
@@ -275,6 +276,33 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     public void onEntry(Address address, RedisEventLog.Entry entry) {
         EventId id = EventId.parse(entry.id());
         SseEvent event = entry.event();
+        handOut(address, id, (member, last) -> {
+            member.last.put(address, id);
+            return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
+        });
+    }
+
+    /**
+     * Events of {@code address} after {@code lastId} were trimmed before this node's reader got them (it fell behind
+     * the history: a paused process, a reader slower than the publishers). Every local member that has not been
+     * given {@code next} yet gets {@link #EVENTS_LOST} before it, in its queue or in its catch-up buffer, so that the
+     * loss is never silent; {@link #onEntry} then delivers {@code next} as usual.
+     */
+    @Override
+    public void onGap(Address address, String lastId, RedisEventLog.Entry next) {
+        LOG.log(System.Logger.Level.WARNING, () -> "events of " + address + " after " + lastId
+                + " were trimmed before this node read them; continuing at " + next.id());
+        handOut(address, EventId.parse(next.id()), (member, last) -> SseEvent.builder().event(EVENTS_LOST)
+                .data(last != null ? last.toString() : lastId).build());
+    }
+
+    /**
+     * Hands an event to each local member of {@code address} that has not been given {@code id} yet (its replay
+     * did not reach past it): {@code eventFor} (called under the lock with the member and the newest id it was
+     * given there) says which event, or {@code null} for none. A member still catching up gets it in its buffer;
+     * the others' queues are offered it under the lock and deliver it after.
+     */
+    private void handOut(Address address, EventId id, BiFunction<Member, EventId, SseEvent> eventFor) {
         List<ConnectionQueue> offered = new ArrayList<>();
         lock.lock();
         try {
@@ -287,8 +315,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 if (last != null && !id.isAfter(last)) {
                     continue; // in its replay, or already offered
                 }
-                member.last.put(address, id);
-                if (!options.accessPolicy().mayReceive(address, event, member.queue.caller())) {
+                SseEvent event = eventFor.apply(member, last);
+                if (event == null) {
                     continue;
                 }
                 if (member.buffer != null) {
@@ -303,46 +331,6 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
         for (ConnectionQueue queue : offered) {
             queue.deliver(); // outside the lock, which publishes and joins on other addresses need
-        }
-    }
-
-    /**
-     * Events of {@code address} after {@code lastId} were trimmed before this node's reader got them (it fell behind
-     * the history: a paused process, a reader slower than the publishers). Every local member that has not been
-     * given {@code next} yet gets {@link #EVENTS_LOST} before it, in its queue or in its catch-up buffer, so that the
-     * loss is never silent; {@link #onEntry} then delivers {@code next} as usual.
-     */
-    @Override
-    public void onGap(Address address, String lastId, RedisEventLog.Entry next) {
-        LOG.log(System.Logger.Level.WARNING, () -> "events of " + address + " after " + lastId
-                + " were trimmed before this node read them; continuing at " + next.id());
-        EventId nextId = EventId.parse(next.id());
-        List<ConnectionQueue> offered = new ArrayList<>();
-        lock.lock();
-        try {
-            Local local = locals.get(address);
-            if (local == null) {
-                return;
-            }
-            for (Member member : local.members) {
-                EventId last = member.last.get(address);
-                if (last != null && !nextId.isAfter(last)) {
-                    continue; // its replay reached past the gap: nothing was lost for it
-                }
-                SseEvent lost = SseEvent.builder().event(EVENTS_LOST)
-                        .data(last != null ? last.toString() : lastId).build();
-                if (member.buffer != null) {
-                    member.buffer.add(lost);
-                } else {
-                    offer(member, local, lost);
-                    offered.add(member.queue);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (ConnectionQueue queue : offered) {
-            queue.deliver();
         }
     }
 

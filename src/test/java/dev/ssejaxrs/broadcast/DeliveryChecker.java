@@ -36,7 +36,8 @@ final class DeliveryChecker {
 
     private final Function<ReceivedEvent, String> key;
     private final Set<String> lossEvents;
-    private final List<String> acknowledged = new ArrayList<>();
+    /** Every acknowledged key, in order, with its address ({@code null}: the one address of the test). */
+    private final List<Ack> acknowledged = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
 
@@ -62,21 +63,29 @@ final class DeliveryChecker {
 
     /** Records that the registry acknowledged (its publish completed) the event with {@code key}. */
     synchronized void acknowledged(String key) {
+        acknowledged(null, key);
+    }
+
+    /**
+     * Records that the registry acknowledged the event with {@code key} published to {@code address}: only the
+     * subscribers {@linkplain #on of that address} are entitled to it.
+     */
+    synchronized void acknowledged(Address address, String key) {
         Objects.requireNonNull(key, "key");
         if (positions.putIfAbsent(key, acknowledged.size()) != null) {
             throw new IllegalArgumentException("key acknowledged twice (keys must be unique): " + key);
         }
-        acknowledged.add(key);
+        acknowledged.add(new Ack(address, key));
     }
 
     /** A subscriber entitled to every event acknowledged from now on. */
     synchronized Subscriber startsNow(String name) {
-        return start(name, acknowledged.size());
+        return start(name, acknowledged.size(), null);
     }
 
     /** A subscriber entitled to every event acknowledged so far and later (a recipient whose queue waits). */
     synchronized Subscriber startsFromTheBeginning(String name) {
-        return start(name, 0);
+        return start(name, 0, null);
     }
 
     /** A subscriber that resumes after the acknowledged event {@code key}: entitled to every later one. */
@@ -85,11 +94,16 @@ final class DeliveryChecker {
         if (position == null) {
             throw new IllegalArgumentException("not an acknowledged key: " + key);
         }
-        return start(name, position + 1);
+        return start(name, position + 1, null);
     }
 
-    private Subscriber start(String name, int from) {
-        Subscriber subscriber = new Subscriber(name, from);
+    /** A subscriber of {@code addresses} only, entitled to their events acknowledged from now on. */
+    synchronized Subscriber on(String name, Set<Address> addresses) {
+        return start(name, acknowledged.size(), Set.copyOf(addresses));
+    }
+
+    private Subscriber start(String name, int from, Set<Address> addresses) {
+        Subscriber subscriber = new Subscriber(name, from, addresses);
         if (subscribers.putIfAbsent(name, subscriber) != null) {
             throw new IllegalArgumentException("subscriber name used twice: " + name);
         }
@@ -130,11 +144,18 @@ final class DeliveryChecker {
     final class Subscriber {
         private final String name;
         private final int from;
+        /** The addresses it follows, or {@code null}: every one. */
+        private final Set<Address> addresses;
         private final List<ReceivedEvent> received = new ArrayList<>();
 
-        private Subscriber(String name, int from) {
+        private Subscriber(String name, int from, Set<Address> addresses) {
             this.name = name;
             this.from = from;
+            this.addresses = addresses;
+        }
+
+        private boolean follows(Ack ack) {
+            return addresses == null || addresses.contains(ack.address());
         }
 
         /** Records one received event, in the order the client received them. */
@@ -157,8 +178,22 @@ final class DeliveryChecker {
         }
 
         private Account account() {
-            int entitled = acknowledged.size() - from;
-            int next = from; // the position of the next acknowledged event this subscriber should receive
+            // the acknowledged events of its addresses: their keys and positions in that order
+            List<String> entitledKeys = new ArrayList<>();
+            Map<String, Integer> own = new HashMap<>();
+            int start = 0;
+            for (int i = 0; i < acknowledged.size(); i++) {
+                Ack ack = acknowledged.get(i);
+                if (follows(ack)) {
+                    if (i < from) {
+                        start++;
+                    }
+                    own.put(ack.key(), entitledKeys.size());
+                    entitledKeys.add(ack.key());
+                }
+            }
+            int entitled = entitledKeys.size() - start;
+            int next = start; // the position of the next acknowledged event this subscriber should receive
             boolean lossSeen = false;
             int delivered = 0;
             int unacknowledged = 0;
@@ -175,7 +210,7 @@ final class DeliveryChecker {
                     continue;
                 }
                 String k = key.apply(event);
-                Integer position = k == null ? null : positions.get(k);
+                Integer position = k == null ? null : own.get(k);
                 if (position == null) {
                     unacknowledged++;
                     continue;
@@ -184,7 +219,7 @@ final class DeliveryChecker {
                     duplicated.add(k);
                     continue;
                 }
-                if (position < from) {
+                if (position < start) {
                     continue; // before its start: allowed (a replay may begin earlier), not counted
                 }
                 if (position < next) {
@@ -193,24 +228,27 @@ final class DeliveryChecker {
                     continue;
                 }
                 for (int gap = next; gap < position; gap++) {
-                    (lossSeen ? signalled : missing).add(acknowledged.get(gap));
+                    (lossSeen ? signalled : missing).add(entitledKeys.get(gap));
                 }
                 delivered++;
                 next = position + 1;
                 lossSeen = false;
             }
             int pending = 0;
-            for (int rest = next; rest < acknowledged.size(); rest++) {
+            for (int rest = next; rest < entitledKeys.size(); rest++) {
                 if (lossSeen) {
-                    signalled.add(acknowledged.get(rest));
+                    signalled.add(entitledKeys.get(rest));
                 } else {
                     pending++;
-                    missing.add(acknowledged.get(rest));
+                    missing.add(entitledKeys.get(rest));
                 }
             }
             return new Account(name, entitled, delivered, missing, duplicated, outOfOrder, signalled,
                     lossEventCount, unacknowledged, pending);
         }
+    }
+
+    private record Ack(Address address, String key) {
     }
 
     /** What one subscriber got of what it was entitled to. */

@@ -53,9 +53,21 @@ public interface ChannelStore extends AutoCloseable {
     CompletionStage<Delivery> append(Address address, SseEvent event);
 
     /**
+     * The position a subscription opening now starts from, or {@code null} when this store cannot name one (then a
+     * subscription without {@code Last-Event-ID} starts with the events published after its join). Taken when the
+     * resource method opens the subscription, before the response head can leave: an event published after that,
+     * but before the join, is in the history after this position, and the join replays it (see {@link #join}).
+     */
+    default EventId openPosition() {
+        return null;
+    }
+
+    /**
      * Registers {@code queue} on its addresses here, first filling it ({@link ConnectionQueue#fill}) with what to
-     * send before live events: the events after its {@code Last-Event-ID} (or, without one, a recipient's offline
-     * queue), in id order, filtered by the access policy. A {@link #leave} before the stage completes is allowed:
+     * send before live events: the events after its {@code Last-Event-ID} (or, without one, the events after its
+     * {@linkplain ConnectionQueue#openedAt() opening position} and a recipient's offline queue), in id order,
+     * filtered by the access policy. When events after that position may have gone (not retained), the queue
+     * starts with {@link #REPLAY_INCOMPLETE}. A {@link #leave} before the stage completes is allowed:
      * the queue is then neither filled nor registered.
      *
      * @return completes once the queue is filled and registered; fails when the store cannot (closed, Redis away)

@@ -47,6 +47,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private final List<Address> addresses;
     private final Caller caller;
     private final String lastEventId;
+    private final EventId openedAt;
     private final SseEvent greeting;
     private final int capacity;
     private final SlowConsumerPolicy policy;
@@ -66,7 +67,17 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
             SseEvent greeting, RegistryOptions options) {
+        this(store, addresses, caller, lastEventId, null, greeting, options);
+    }
+
+    /**
+     * A queue whose subscription opened at {@code openedAt} ({@link ChannelStore#openPosition()}, or {@code null}):
+     * without a {@code Last-Event-ID}, its join replays the retained events after that position.
+     */
+    public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
+            EventId openedAt, SseEvent greeting, RegistryOptions options) {
         this.store = store;
+        this.openedAt = openedAt;
         this.addresses = List.copyOf(addresses);
         this.caller = Objects.requireNonNull(caller, "caller");
         this.lastEventId = lastEventId;
@@ -86,6 +97,15 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     /** The {@code Last-Event-ID} the subscriber resumes from, or {@code null}. */
     public String lastEventId() {
         return lastEventId;
+    }
+
+    /**
+     * The position at which the subscription opened (before its response head could leave), or {@code null}: the
+     * join replays what was published after it, so that an event published once the client saw the head is never
+     * missed, even though the join itself runs only when the stream starts.
+     */
+    public EventId openedAt() {
+        return openedAt;
     }
 
     /** Whether the slow-consumer policy ended this subscriber. */

@@ -173,6 +173,17 @@ public final class MemoryChannelStore implements ChannelStore {
         }
     }
 
+    /** The newest id issued: every event published from now on is after it. */
+    @Override
+    public EventId openPosition() {
+        lock.lock();
+        try {
+            return ids.last();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public CompletionStage<Void> join(ConnectionQueue queue) {
         joinNow(queue);
@@ -194,26 +205,28 @@ public final class MemoryChannelStore implements ChannelStore {
             }
             EventId after = lastEventId == null ? null : resolve(lastEventId, used);
             boolean incomplete = lastEventId != null && after == null;
+            // without Last-Event-ID, from where the subscription opened: events published between the response
+            // head and this join are in the history after that position
+            EventId from = lastEventId == null ? queue.openedAt() : after;
+            boolean replay = lastEventId != null || from != null;
             List<List<Entry>> runs = new ArrayList<>(); // each in id order: a history or offline segment
             List<Address> runAddresses = new ArrayList<>();
             for (Channel channel : used) {
-                if (lastEventId != null) {
-                    boolean exact = after != null && !channel.floor.isAfter(after);
+                boolean exact = from != null && !channel.floor.isAfter(from);
+                if (replay) {
                     incomplete |= !exact;
-                    addRun(runs, runAddresses, channel, channel.history, exact ? after : null);
-                    if (channel.offline != null) {
-                        // a replay includes whatever waited (history may be shorter than the offline queue)
-                        addRun(runs, runAddresses, channel, channel.offline, exact ? after : null);
-                        channel.offline.clear();
-                    }
-                } else if (channel.offline != null) {
-                    addRun(runs, runAddresses, channel, channel.offline, null);
+                    addRun(runs, runAddresses, channel, channel.history, exact ? from : null);
+                }
+                if (channel.offline != null) {
+                    // whatever waited (a history may be shorter than the offline queue), after the client's id
+                    addRun(runs, runAddresses, channel, channel.offline, lastEventId != null && exact ? from : null);
                     channel.offline.clear();
                 }
             }
             List<SseEvent> first = new ArrayList<>();
             if (incomplete) {
-                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+                String sent = lastEventId != null ? EventId.truncated(lastEventId) : from.toString();
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(sent).build());
             }
             merge(runs, runAddresses, queue.caller(), first);
             queue.fill(first);

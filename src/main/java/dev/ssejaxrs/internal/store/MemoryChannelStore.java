@@ -281,10 +281,18 @@ public final class MemoryChannelStore implements ChannelStore {
         if (lastEventId.length() > EventId.MAX_LENGTH) {
             return null;
         }
+        EventId earliest = null; // an application id may repeat, on one address or several: resume from the first
         for (Channel channel : used) {
-            if (channel.ownIds != null && channel.ownIds.containsKey(lastEventId)) {
-                return channel.ownIds.get(lastEventId);
+            Channel.OwnId own = channel.ownIds == null ? null : channel.ownIds.get(lastEventId);
+            if (own != null && own.earliest == null) {
+                return null; // its first occurrence is gone: which one the client saw is unknown
             }
+            if (own != null && (earliest == null || earliest.isAfter(own.earliest))) {
+                earliest = own.earliest;
+            }
+        }
+        if (earliest != null) {
+            return earliest;
         }
         EventId parsed = EventId.parse(lastEventId);
         return parsed == null || parsed.isAfter(ids.last()) ? null : parsed;

@@ -97,6 +97,11 @@ final class DeliveryChecker {
         return start(name, position + 1, null);
     }
 
+    /** A subscriber of {@code addresses} only, entitled to all their events (a recipient whose queue waits). */
+    synchronized Subscriber fromTheBeginningOn(String name, Set<Address> addresses) {
+        return start(name, 0, Set.copyOf(addresses));
+    }
+
     /** A subscriber of {@code addresses} only, entitled to their events acknowledged from now on. */
     synchronized Subscriber on(String name, Set<Address> addresses) {
         return start(name, acknowledged.size(), Set.copyOf(addresses));

@@ -24,6 +24,12 @@ public final class Channel {
     EventId newest;
     EntryRing offline;
     /**
+     * The newest event that left a recipient's offline queue unread (its cap, its age, the address's eviction), or
+     * {@code null}: the recipient's next connect starts with {@code replay-incomplete}. (An idle channel goes
+     * anyway; the store then remembers the loss apart.)
+     */
+    EventId queueLost;
+    /**
      * Events published with their own ids, so that such an id resumes too: wire id to its earliest occurrence (an
      * application may repeat an id; resuming from the earliest may repeat events, never skip one).
      */

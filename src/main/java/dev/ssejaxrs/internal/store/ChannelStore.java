@@ -27,8 +27,10 @@ import dev.ssejaxrs.event.SseEvent;
  * <li>A {@code Last-Event-ID} that is not an id of the store, or older than what the store still retains of an
  *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently.</li>
  * <li>Memory is bounded: an address with no subscriber, no retained and no queued event is removed; beyond
- *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
- *     events expire on time without traffic.</li>
+ *     {@code maxAddresses} topics (or {@code maxRecipients} recipients, counted apart) the least recently used
+ *     one without subscribers is evicted; retained and queued events expire on time without traffic. A recipient
+ *     whose waiting events went (its cap, its queue's size or age) gets {@link #REPLAY_INCOMPLETE} first on its
+ *     next join, with or without {@code Last-Event-ID}.</li>
  * </ul>
  * Where the Redis store differs (by design; the contract tests say so where they skip a rule): it keeps in this
  * process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the retained/queued counts of

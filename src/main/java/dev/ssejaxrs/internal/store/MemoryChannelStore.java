@@ -29,8 +29,9 @@ import dev.ssejaxrs.internal.store.EntryRing.Entry;
 
 /**
  * The registry's addresses in this process's memory. Bounded: idle addresses are removed at once, at most
- * {@code maxAddresses} are kept (least recently used first out), and a sweep on the scheduler expires histories and
- * offline queues on time, scheduled only while something waits to expire.
+ * {@code maxAddresses} topics and, apart, {@code maxRecipients} recipients are kept (least recently used first out),
+ * and a sweep on the scheduler expires histories and offline queues on time, scheduled only while something waits
+ * to expire. A recipient whose waiting events had to go is told on its next join ({@code replay-incomplete}).
  *
  * <p>Concurrency: one {@link ReentrantLock} guards everything. Publishing assigns the id and offers the event to
  * every subscriber under it, so the order of ids is the order in which every subscriber receives events, across
@@ -41,10 +42,19 @@ public final class MemoryChannelStore implements ChannelStore {
     private static final System.Logger LOG = System.getLogger(MemoryChannelStore.class.getName());
     private final RegistryOptions options;
     private final ReentrantLock lock = new ReentrantLock();
-    /** In least-recently-used order (a use moves an address to the end). */
-    private final LinkedHashMap<Address, Channel> channels = new LinkedHashMap<>();
+    /**
+     * Topics and recipients apart, each in least-recently-used order (a use moves an address to the end) and with
+     * its own cap, so that no number of topics evicts a recipient's waiting events.
+     */
+    private final LinkedHashMap<Address, Channel> topics = new LinkedHashMap<>();
+    private final LinkedHashMap<Address, Channel> recipients = new LinkedHashMap<>();
     /** Floors of removed addresses, so that one coming back knows what it lost; as many as addresses at most. */
     private final LinkedHashMap<Address, EventId> removed = new LinkedHashMap<>();
+    /**
+     * Recipients evicted with events waiting in their queue, to the newest such event: their next connect is told.
+     * As many as {@code maxRecipients} at most (the oldest go first).
+     */
+    private final LinkedHashMap<Address, EventId> lostQueues = new LinkedHashMap<>();
     private final Set<ConnectionQueue> joined = new HashSet<>();
     private final EventId.Generator ids;
     private final ScheduledExecutorService scheduler;
@@ -144,8 +154,10 @@ public final class MemoryChannelStore implements ChannelStore {
                     if (channel.offline == null) {
                         channel.offline = new EntryRing(options.offlineQueueSize());
                     }
-                    if (channel.offline.add(entry) != null) {
+                    Entry out = channel.offline.add(entry);
+                    if (out != null) {
                         droppedNow++;
+                        channel.queueLost = out.position();
                     }
                     queuedNow = 1;
                 }
@@ -209,6 +221,7 @@ public final class MemoryChannelStore implements ChannelStore {
             // head and this join are in the history after that position
             EventId from = lastEventId == null ? queue.openedAt() : after;
             boolean replay = lastEventId != null || from != null;
+            EventId queueLost = null; // without Last-Event-ID, a recipient's queue is all it has of what it missed
             List<List<Entry>> runs = new ArrayList<>(); // each in id order: a history or offline segment
             List<Address> runAddresses = new ArrayList<>();
             for (Channel channel : used) {
@@ -222,10 +235,15 @@ public final class MemoryChannelStore implements ChannelStore {
                     addRun(runs, runAddresses, channel, channel.offline, lastEventId != null && exact ? from : null);
                     channel.offline.clear();
                 }
+                if (channel.queueLost != null && lastEventId == null) {
+                    queueLost = channel.queueLost;
+                }
+                channel.queueLost = null; // told now (with Last-Event-ID, the history's floor decides)
             }
             List<SseEvent> first = new ArrayList<>();
-            if (incomplete) {
-                String sent = lastEventId != null ? EventId.truncated(lastEventId) : from.toString();
+            if (incomplete || queueLost != null) {
+                String sent = lastEventId != null ? EventId.truncated(lastEventId)
+                        : from != null ? from.toString() : queueLost.toString();
                 first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(sent).build());
             }
             merge(runs, runAddresses, queue.caller(), first);
@@ -306,7 +324,7 @@ public final class MemoryChannelStore implements ChannelStore {
                 return;
             }
             for (Address address : queue.addresses()) {
-                Channel channel = channels.get(address);
+                Channel channel = channelsOf(address).get(address);
                 if (channel != null) {
                     channel.subscribers.remove(queue);
                     removeIfIdle(channel);
@@ -322,7 +340,7 @@ public final class MemoryChannelStore implements ChannelStore {
         List<ConnectionQueue> current;
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             current = channel == null ? List.of() : List.copyOf(channel.subscribers);
         } finally {
             lock.unlock();
@@ -337,7 +355,7 @@ public final class MemoryChannelStore implements ChannelStore {
         try {
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
-            for (Channel channel : List.copyOf(channels.values())) {
+            for (Channel channel : allChannels()) {
                 expire(channel, now);
                 if (!removeIfIdle(channel)) {
                     next = Math.min(next, nextExpiry(channel, now));
@@ -356,7 +374,7 @@ public final class MemoryChannelStore implements ChannelStore {
     public boolean evict(Address address) {
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             if (channel == null || !channel.subscribers.isEmpty()) {
                 return false;
             }
@@ -371,7 +389,7 @@ public final class MemoryChannelStore implements ChannelStore {
     public AddressStats stats(Address address) {
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             return channel != null ? channel.stats() : new AddressStats(address, 0, 0, 0, 0, 0, 0);
         } finally {
             lock.unlock();
@@ -386,13 +404,14 @@ public final class MemoryChannelStore implements ChannelStore {
         try {
             long queued = 0;
             long retained = 0;
-            for (Channel channel : channels.values()) {
+            List<Channel> all = allChannels();
+            for (Channel channel : all) {
                 queued += channel.queued();
                 retained += channel.history.size();
             }
-            List<AddressStats> list = Busiest.of(channels.values(), busier, busiest).stream()
+            List<AddressStats> list = Busiest.of(all, busier, busiest).stream()
                     .map(Channel::stats).toList();
-            return new RegistryStats(channels.size(), evicted, joined.size(), queued, retained, published, delivered,
+            return new RegistryStats(all.size(), evicted, joined.size(), queued, retained, published, delivered,
                     dropped, Map.copyOf(disconnects), list);
         } finally {
             lock.unlock();
@@ -410,8 +429,10 @@ public final class MemoryChannelStore implements ChannelStore {
                 sweep = null;
             }
             open = List.copyOf(joined);
-            channels.clear();
+            topics.clear();
+            recipients.clear();
             removed.clear();
+            lostQueues.clear();
         } finally {
             lock.unlock();
         }
@@ -429,21 +450,36 @@ public final class MemoryChannelStore implements ChannelStore {
         }
     }
 
+    private LinkedHashMap<Address, Channel> channelsOf(Address address) {
+        return address.kind() == Address.Kind.RECIPIENT ? recipients : topics;
+    }
+
+    private List<Channel> allChannels() {
+        List<Channel> all = new ArrayList<>(topics.size() + recipients.size());
+        all.addAll(topics.values());
+        all.addAll(recipients.values());
+        return all;
+    }
+
     /** The channel of {@code address}, made if needed, as the most recently used; may evict another one. */
     private Channel use(Address address, Set<Address> keep) {
+        LinkedHashMap<Address, Channel> channels = channelsOf(address);
         Channel channel = channels.remove(address);
         if (channel == null) {
             EventId floor = removed.remove(address);
             channel = new Channel(address, options.historySize(), floor != null ? floor : forgottenFloor);
+            channel.queueLost = lostQueues.remove(address);
         }
         channels.put(address, channel);
-        if (channels.size() > options.maxAddresses()) {
-            evictLeastRecentlyUsed(keep, address);
+        int cap = channels == recipients ? options.maxRecipients() : options.maxAddresses();
+        if (channels.size() > cap) {
+            evictLeastRecentlyUsed(channels, keep, address);
         }
         return channel;
     }
 
-    private void evictLeastRecentlyUsed(Set<Address> keep, Address using) {
+    private void evictLeastRecentlyUsed(LinkedHashMap<Address, Channel> channels, Set<Address> keep,
+            Address using) {
         List<Channel> busy = new ArrayList<>();
         Channel victim = null;
         for (Iterator<Channel> it = channels.values().iterator(); it.hasNext(); ) {
@@ -468,7 +504,7 @@ public final class MemoryChannelStore implements ChannelStore {
     }
 
     private boolean removeIfIdle(Channel channel) {
-        if (channel.isIdle() && channels.get(channel.address) == channel) {
+        if (channel.isIdle() && channelsOf(channel.address).get(channel.address) == channel) {
             forget(channel);
             return true;
         }
@@ -477,10 +513,16 @@ public final class MemoryChannelStore implements ChannelStore {
 
     /** Drops {@code channel}, remembering up to where it may have lost events. */
     private void forget(Channel channel) {
-        channels.remove(channel.address);
+        channelsOf(channel.address).remove(channel.address);
         dropped += channel.queued();
+        if (channel.queued() > 0 || channel.queueLost != null) { // its next connect is told
+            lostQueues.put(channel.address, channel.newest);
+            if (lostQueues.size() > options.maxRecipients()) {
+                lostQueues.remove(lostQueues.keySet().iterator().next());
+            }
+        }
         removed.put(channel.address, channel.newest);
-        if (removed.size() > options.maxAddresses()) {
+        if (removed.size() > options.maxAddresses() + options.maxRecipients()) {
             Iterator<Map.Entry<Address, EventId>> eldest = removed.entrySet().iterator();
             EventId floor = eldest.next().getValue();
             eldest.remove();
@@ -497,7 +539,7 @@ public final class MemoryChannelStore implements ChannelStore {
         }
         EntryRing offline = channel.offline;
         while (offline != null && !offline.isEmpty() && now - offline.oldest().atNanos() > offlineAgeNanos) {
-            offline.removeOldest();
+            channel.queueLost = offline.removeOldest().position();
             channel.dropped++;
             dropped++;
         }

@@ -19,6 +19,7 @@ import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 import dev.ssejaxrs.internal.store.Busiest;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -201,10 +202,16 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             if (incomplete[0]) {
                 first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
             }
-            for (Map.Entry<Address, SseEvent> e : merged.values()) {
-                if (options.accessPolicy().mayReceive(e.getKey(), e.getValue(), member.queue.caller())) {
-                    first.add(e.getValue());
+            try {
+                for (Map.Entry<Address, SseEvent> e : merged.values()) {
+                    if (options.accessPolicy().mayReceive(e.getKey(), e.getValue(), member.queue.caller())) {
+                        first.add(e.getValue());
+                    }
                 }
+            } catch (RuntimeException e) { // this subscriber only: its stream ends with CALLBACK_ERROR
+                LOG.log(System.Logger.Level.WARNING, "refusing a registry subscriber: the access policy's "
+                        + "mayReceive threw", e);
+                throw new CallbackFailure("the access policy's mayReceive", e);
             }
             return first;
         });
@@ -259,7 +266,13 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     continue; // in its replay, or already offered
                 }
                 member.last.put(address, id);
-                if (!options.accessPolicy().mayReceive(address, event, member.queue.caller())) {
+                try {
+                    if (!options.accessPolicy().mayReceive(address, event, member.queue.caller())) {
+                        continue;
+                    }
+                } catch (RuntimeException e) { // ends that subscriber only; the reader and the others go on
+                    member.queue.callbackFailed("the access policy's mayReceive", e);
+                    offered.add(member.queue);
                     continue;
                 }
                 if (member.buffer != null) {

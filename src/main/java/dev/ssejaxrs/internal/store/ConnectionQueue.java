@@ -15,6 +15,7 @@ import dev.ssejaxrs.broadcast.Caller;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.SlowConsumerPolicy;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 
 /**
  * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
@@ -28,6 +29,7 @@ import dev.ssejaxrs.event.SseEvent;
  * monitor.
  */
 public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
+    private static final System.Logger LOG = System.getLogger(ConnectionQueue.class.getName());
     /** What {@link #offer} did; each store counts it with {@link #delivered()} and {@link #dropped()}. */
     public enum Offer {
         DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED;
@@ -63,6 +65,8 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
+    /** Application code failed for this subscriber: its stream ends with this error, after nothing else. */
+    private CallbackFailure failure;
     private volatile boolean slow;
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
@@ -201,7 +205,30 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             queue.add(event);
             return Offer.DELIVERED;
         }
-        return applyPolicy(event);
+        try {
+            return applyPolicy(event);
+        } catch (RuntimeException e) { // the latestPerKey key function: this subscriber's stream ends, no other
+            failNow("the slow-consumer policy's key function", e);
+            return Offer.DISCONNECTED;
+        }
+    }
+
+    /**
+     * Ends this subscriber's stream with {@code CALLBACK_ERROR} because application code called for it threw (an
+     * access policy, say): what is queued is dropped, the failure is logged once, and no other subscriber is
+     * touched. The store calls it under its lock, and {@link #deliver()} after releasing it.
+     */
+    public synchronized void callbackFailed(String callback, RuntimeException e) {
+        if (!cancelled && !completing) {
+            failNow(callback, e);
+        }
+    }
+
+    private void failNow(String callback, RuntimeException e) {
+        failure = new CallbackFailure(callback, e);
+        completing = true;
+        queue.clear();
+        LOG.log(System.Logger.Level.WARNING, "ending a registry subscriber's stream: " + callback + " threw", e);
     }
 
     private Offer applyPolicy(SseEvent event) {
@@ -289,19 +316,29 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             while (true) {
                 SseEvent next = null;
                 boolean complete = false;
+                CallbackFailure error = null;
                 Flow.Subscriber<? super Object> s;
                 synchronized (this) {
                     if (!joined || cancelled) {
                         break;
                     }
                     s = stream;
-                    if (demand > 0 && !queue.isEmpty()) {
+                    if (failure != null && !completed) {
+                        completed = true;
+                        stream = null;
+                        error = failure;
+                    } else if (demand > 0 && !queue.isEmpty()) {
                         next = queue.poll();
                         demand--;
                     } else if (completing && queue.isEmpty() && !completed) {
                         completed = true;
                         complete = true;
                     }
+                }
+                if (error != null) {
+                    store.leave(this);
+                    s.onError(error);
+                    break;
                 }
                 if (next != null) {
                     s.onNext(next);

@@ -25,6 +25,7 @@ import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 import dev.ssejaxrs.internal.store.EntryRing.Entry;
 
 /**
@@ -163,7 +164,14 @@ public final class MemoryChannelStore implements ChannelStore {
                 }
             }
             for (ConnectionQueue subscriber : channel.subscribers) {
-                if (!options.accessPolicy().mayReceive(address, stamped, subscriber.caller())) {
+                try {
+                    if (!options.accessPolicy().mayReceive(address, stamped, subscriber.caller())) {
+                        continue;
+                    }
+                } catch (RuntimeException e) { // ends that subscriber only; the fan-out goes on
+                    subscriber.callbackFailed("the access policy's mayReceive", e);
+                    offered.add(subscriber);
+                    droppedNow++;
                     continue;
                 }
                 ConnectionQueue.Offer offer = subscriber.offer(stamped);
@@ -233,12 +241,10 @@ public final class MemoryChannelStore implements ChannelStore {
                 if (channel.offline != null) {
                     // whatever waited (a history may be shorter than the offline queue), after the client's id
                     addRun(runs, runAddresses, channel, channel.offline, lastEventId != null && exact ? from : null);
-                    channel.offline.clear();
                 }
                 if (channel.queueLost != null && lastEventId == null) {
                     queueLost = channel.queueLost;
                 }
-                channel.queueLost = null; // told now (with Last-Event-ID, the history's floor decides)
             }
             List<SseEvent> first = new ArrayList<>();
             if (incomplete || queueLost != null) {
@@ -246,7 +252,20 @@ public final class MemoryChannelStore implements ChannelStore {
                         : from != null ? from.toString() : queueLost.toString();
                 first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(sent).build());
             }
-            merge(runs, runAddresses, queue.caller(), first);
+            try {
+                merge(runs, runAddresses, queue.caller(), first);
+            } catch (RuntimeException e) { // nothing taken: the offline queues wait for the next connect
+                LOG.log(System.Logger.Level.WARNING, "refusing a registry subscriber: the access policy's "
+                        + "mayReceive threw", e);
+                used.forEach(this::removeIfIdle);
+                throw new CallbackFailure("the access policy's mayReceive", e);
+            }
+            for (Channel channel : used) {
+                if (channel.offline != null) {
+                    channel.offline.clear();
+                }
+                channel.queueLost = null; // told now (with Last-Event-ID, the history's floor decides)
+            }
             queue.fill(first);
             for (Channel channel : used) {
                 channel.subscribers.add(queue);

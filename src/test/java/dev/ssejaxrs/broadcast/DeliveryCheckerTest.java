@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,25 @@ class DeliveryCheckerTest {
         late.received(List.of(event("2"), event("3")));
         assertTrue(checker.caughtUp());
         assertDoesNotThrow(checker::verify);
+    }
+
+    @Test
+    void aSubscriberOfSomeAddresses_isOwedTheirEventsOnly() {
+        DeliveryChecker checker = DeliveryChecker.byId();
+        checker.acknowledged(Address.topic("a"), "1");
+        DeliveryChecker.Subscriber ofA = checker.on("of-a", Set.of(Address.topic("a")));
+        DeliveryChecker.Subscriber ofB = checker.fromTheBeginningOn("of-b", Set.of(Address.topic("b")));
+        checker.acknowledged(Address.topic("b"), "2");
+        checker.acknowledged(Address.topic("a"), "3");
+        checker.acknowledged(Address.topic("b"), "4");
+        ofA.received(event("3"));
+        ofB.received(event("4"));
+
+        AssertionError failure = assertThrows(AssertionError.class, checker::verify);
+        String message = failure.getMessage();
+        assertTrue(message.contains("delivery broken for of-b ("), message);
+        assertTrue(message.contains("of-a: acknowledged 1, delivered 1, missing 0"), message);
+        assertTrue(message.contains("of-b: acknowledged 2, delivered 1, missing 1 [2]"), message);
     }
 
     @Test

@@ -325,10 +325,14 @@ public final class EventRegistry implements AutoCloseable {
         }
 
         /**
-         * Checks the addresses and the caller and returns the stream, for the resource method to return. The
-         * subscriber joins its addresses (and its replay is computed) when the stream starts, before the response
-         * headers leave (with Redis, the join completes after a few round trips, and the stream ends at once when
-         * Redis is away); from then on every event published to them is queued for it.
+         * Checks the addresses and the caller and returns the stream, for the resource method to return. What
+         * happens before what: {@code open()} takes the subscription's position (the newest id so far); then the
+         * resource method returns and Jersey sends the response head; then the stream starts and the subscriber
+         * joins its addresses, with a replay of what was published to them after that position (or after its
+         * {@code Last-Event-ID}). So in memory every event published once the client has the head, even before
+         * the join, reaches it; one that is no longer retained by then makes it start with
+         * {@code replay-incomplete}. With Redis, the join completes after a few round trips and delivers what is
+         * published from its start (the stream ends at once when Redis is away).
          *
          * @return the subscriber's stream, not yet joined to its addresses
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
@@ -355,7 +359,7 @@ public final class EventRegistry implements AutoCloseable {
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
         ConnectionQueue queue() {
-            return new ConnectionQueue(store, addresses, caller, lastEventId, greeting, options);
+            return new ConnectionQueue(store, addresses, caller, lastEventId, store.openPosition(), greeting, options);
         }
 
         private Consumer<CloseReason> onClose(ConnectionQueue queue) {

@@ -24,8 +24,11 @@ import dev.ssejaxrs.stream.StreamOptions;
  * <tr><td>{@code slowConsumerPolicy}</td><td>disconnect</td><td>what a full subscriber queue does</td></tr>
  * <tr><td>{@code accessPolicy}</td><td>{@link AccessPolicy#recipientIsPrincipal()}</td><td>who may subscribe,
  *     and to which events</td></tr>
- * <tr><td>{@code maxAddresses}</td><td>10,000</td><td>addresses kept at once; beyond it the least recently
+ * <tr><td>{@code maxAddresses}</td><td>10,000</td><td>topics kept at once; beyond it the least recently
  *     used one without subscribers is evicted with its history</td></tr>
+ * <tr><td>{@code maxRecipients}</td><td>10,000</td><td>recipients kept at once, apart from topics; beyond it
+ *     the least recently used one without subscribers is evicted with its queue (its next connect gets
+ *     {@code replay-incomplete})</td></tr>
  * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
  *     names the registry accepts (others: 400, before any state exists)</td></tr>
  * <tr><td>{@code roles}</td><td>none</td><td>roles checked when a subscription opens, for the
@@ -48,6 +51,7 @@ public final class RegistryOptions {
     private final SlowConsumerPolicy slowConsumerPolicy;
     private final AccessPolicy accessPolicy;
     private final int maxAddresses;
+    private final int maxRecipients;
     final Pattern addressNames;
     final List<String> roles;
     private final ScheduledExecutorService scheduler;
@@ -63,6 +67,7 @@ public final class RegistryOptions {
         slowConsumerPolicy = b.slowConsumerPolicy;
         accessPolicy = b.accessPolicy;
         maxAddresses = b.maxAddresses;
+        maxRecipients = b.maxRecipients;
         addressNames = b.addressNames;
         roles = b.roles;
         scheduler = b.scheduler;
@@ -195,6 +200,15 @@ public final class RegistryOptions {
     }
 
     /**
+     * The value set by {@link Builder#maxRecipients}.
+     *
+     * @return the most recipients kept at once
+     */
+    public int maxRecipients() {
+        return maxRecipients;
+    }
+
+    /**
      * The value set by {@link Builder#scheduler}.
      *
      * @return the scheduler given to the builder, or {@code null}: the registry uses its own
@@ -213,6 +227,7 @@ public final class RegistryOptions {
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.disconnect();
         private AccessPolicy accessPolicy = AccessPolicy.recipientIsPrincipal();
         private int maxAddresses = 10_000;
+        private int maxRecipients = 10_000;
         private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
         private List<String> roles = List.of();
         private ScheduledExecutorService scheduler;
@@ -285,11 +300,12 @@ public final class RegistryOptions {
         }
 
         /**
-         * How many addresses the registry keeps at once (default 10,000). Beyond it, the least recently used address
-         * without subscribers is evicted with its history and offline queue; a later {@code Last-Event-ID} for it
-         * gets {@code replay-incomplete}. Addresses with subscribers are never evicted.
+         * How many topics the registry keeps at once (default 10,000). Beyond it, the least recently used topic
+         * without subscribers is evicted with its history; a later {@code Last-Event-ID} for it gets
+         * {@code replay-incomplete}. Topics with subscribers are never evicted, and topics never evict recipients
+         * (see {@link #maxRecipients}).
          *
-         * @param max the most addresses kept at once (at least 1)
+         * @param max the most topics kept at once (at least 1)
          * @return this builder
          */
         public Builder maxAddresses(int max) {
@@ -297,6 +313,23 @@ public final class RegistryOptions {
                 throw new IllegalArgumentException("max addresses must be at least 1: " + max);
             }
             maxAddresses = max;
+            return this;
+        }
+
+        /**
+         * How many recipients the registry keeps at once (default 10,000), counted apart from topics, so that no
+         * number of topics pushes a recipient's waiting events out. Beyond it, the least recently used recipient
+         * without subscribers is evicted with its history and offline queue; its next connect (with or without
+         * {@code Last-Event-ID}) starts with {@code replay-incomplete}. Recipients with subscribers are never evicted.
+         *
+         * @param max the most recipients kept at once (at least 1)
+         * @return this builder
+         */
+        public Builder maxRecipients(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max recipients must be at least 1: " + max);
+            }
+            maxRecipients = max;
             return this;
         }
 

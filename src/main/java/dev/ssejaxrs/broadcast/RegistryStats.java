@@ -13,7 +13,8 @@ import java.util.Map;
  * }</pre>
  *
  * @param addresses addresses kept now
- * @param evicted addresses evicted so far because there were more than {@code maxAddresses}
+ * @param evicted addresses evicted so far because there were more than {@code maxAddresses} topics or
+ *     {@code maxRecipients} recipients
  * @param subscribers open subscriber connections now (a stream of several addresses counts once)
  * @param queued events waiting for offline recipients now
  * @param retained events in replay histories now

@@ -176,7 +176,7 @@ public final class SseMetrics implements MeterBinder {
         made.add(counter(meters, "sse.registry.dropped", registry, r -> stats.get().dropped(), tags,
                 "events dropped by slow-consumer policies or from offline queues", null));
         made.add(counter(meters, "sse.registry.evicted", registry, r -> stats.get().evicted(), tags,
-                "addresses evicted beyond maxAddresses", null));
+                "addresses evicted beyond maxAddresses or maxRecipients", null));
         List<String> reasons = new ArrayList<>();
         for (CloseReason reason : CloseReason.values()) {
             reasons.add(reason.name());

@@ -12,7 +12,11 @@ public enum CloseReason {
     PUBLISHER_ERROR,
     /** An item could not be encoded as an event (logged with its type); the publisher was cancelled. */
     ENCODING_ERROR,
-    /** A callback of the stream's options failed: the ping supplier or the error-event function (logged). */
+    /**
+     * Application code called for this stream failed (logged once): the ping supplier or the error-event function
+     * of its options, or, for a registry subscriber, the access policy or the {@code latestPerKey} key function.
+     * Only this stream ends; a registry's other subscribers and its queues are untouched.
+     */
     CALLBACK_ERROR,
     /**
      * The response ended without streaming, and the publisher was never subscribed: a {@code HEAD} request, or a

@@ -52,6 +52,8 @@ public final class StreamEngine {
 
     private final String name = "sse-jaxrs-" + Integer.toHexString(System.identityHashCode(this));
     private final Set<StreamPump> streams = ConcurrentHashMap.newKeySet();
+    /** Streams whose watchdog check threw, so that each is logged once; the watchdog's thread only. */
+    private final Set<StreamPump> watchFailures = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     /** Completes when {@link #shutdown()} has finished; the thread that runs it, while it does. */
@@ -246,16 +248,30 @@ public final class StreamEngine {
         return scheduler;
     }
 
+    /**
+     * One tick of the watchdog: send timeouts and HTTP/2 resets of every open stream. A scheduled task that throws
+     * is never run again, and with it every stream's send timeout would stop: so whatever one stream's check
+     * throws is logged (once per stream) and the others are checked all the same.
+     */
+    void watch() {
+        long now = System.nanoTime();
+        for (StreamPump pump : streams) {
+            try {
+                pump.checkSendTimeout(now);
+                pump.checkClientGone(); // an HTTP/2 stream reset alone (the connection stays open)
+            } catch (RuntimeException | Error e) {
+                if (watchFailures.add(pump)) {
+                    LOG.log(Level.WARNING, "the watchdog's check of an event stream threw", e);
+                }
+            }
+        }
+        watchFailures.retainAll(streams);
+    }
+
     private void startWatchdog() {
         if (watchdogStarted.compareAndSet(false, true)) {
             long tick = WATCHDOG_TICK.toNanos();
-            watchdog = scheduler.scheduleWithFixedDelay(() -> {
-                long now = System.nanoTime();
-                for (StreamPump pump : streams) {
-                    pump.checkSendTimeout(now);
-                    pump.checkClientGone(); // an HTTP/2 stream reset alone (the connection stays open)
-                }
-            }, tick, tick, TimeUnit.NANOSECONDS);
+            watchdog = scheduler.scheduleWithFixedDelay(this::watch, tick, tick, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -170,7 +170,10 @@ public final class StreamPump implements Flow.Subscriber<Object> {
     @Override
     public void onError(Throwable error) {
         Objects.requireNonNull(error, "error");
-        pending.offer(new End(CloseReason.PUBLISHER_ERROR, error));
+        // application code failed for this stream only (logged where it threw): not an error of the publisher
+        CloseReason reason = error instanceof CallbackFailure ? CloseReason.CALLBACK_ERROR
+                : CloseReason.PUBLISHER_ERROR;
+        pending.offer(new End(reason, error));
         signal();
     }
 

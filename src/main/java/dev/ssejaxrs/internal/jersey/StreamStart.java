@@ -22,10 +22,12 @@ import dev.ssejaxrs.stream.EventStream;
  * <p>The setup is decided by up to three arrivals, on Jersey's request thread (or the thread of
  * {@link EventStream#sendTo}):
  * <ol>
- * <li>{@link #written}: the writer captured the connection, inside Jersey's write of this chunk and before Jersey
- *     flushes the response head. Unless the request is a {@code HEAD} or the client is already gone, the stream
- *     subscribes to its publisher here, so that a subscriber that joins a broadcast is registered before the
- *     client can see the head; what the publisher sends waits in the stream's queue.</li>
+ * <li>{@link #written}: the writer captured the connection, inside Jersey's write of this chunk. Jersey has already
+ *     committed and flushed the response head by then (its {@code commitStream()} flushes before the chunked
+ *     output writes its first chunk), so a client may have the head before this runs. Unless the request is a
+ *     {@code HEAD} or the client is already gone, the stream subscribes to its publisher here; what the publisher
+ *     sends waits in the stream's queue. A broadcast subscription therefore does not rely on this moment: it took
+ *     its position when the resource method opened it, and its join replays what was published since.</li>
  * <li>{@link #handedOver}: Jersey's write and flush of this chunk returned (after which only the stream writes).</li>
  * <li>{@link #requestEnded}: Jersey finished processing the request, after it suspended the response (through the
  *     request's {@code CloseableService}). Only from then on may the stream end the response: ending it earlier

@@ -20,6 +20,7 @@ import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 import dev.ssejaxrs.internal.store.Busiest;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -231,10 +232,16 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             if (incomplete[0]) {
                 first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
             }
-            for (Map.Entry<Address, SseEvent> e : merged.values()) {
-                if (options.accessPolicy().mayReceive(e.getKey(), e.getValue(), member.queue.caller())) {
-                    first.add(e.getValue());
+            try {
+                for (Map.Entry<Address, SseEvent> e : merged.values()) {
+                    if (options.accessPolicy().mayReceive(e.getKey(), e.getValue(), member.queue.caller())) {
+                        first.add(e.getValue());
+                    }
                 }
+            } catch (RuntimeException e) { // this subscriber only: its stream ends with CALLBACK_ERROR
+                LOG.log(System.Logger.Level.WARNING, "refusing a registry subscriber: the access policy's "
+                        + "mayReceive threw", e);
+                throw new CallbackFailure("the access policy's mayReceive", e);
             }
             return first;
         });
@@ -299,7 +306,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     /**
      * Hands an event to each local member of {@code address} that has not been given {@code id} yet (its replay
      * did not reach past it): {@code eventFor} (called under the lock with the member and the newest id it was
-     * given there) says which event, or {@code null} for none. A member still catching up gets it in its buffer;
+     * given there) says which event, or {@code null} for none; when it throws (it asks the application's access
+     * policy), that member's stream ends and the others go on. A member still catching up gets it in its buffer;
      * the others' queues are offered it under the lock and deliver it after.
      */
     private void handOut(Address address, EventId id, BiFunction<Member, EventId, SseEvent> eventFor) {
@@ -315,7 +323,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 if (last != null && !id.isAfter(last)) {
                     continue; // in its replay, or already offered
                 }
-                SseEvent event = eventFor.apply(member, last);
+                SseEvent event;
+                try {
+                    event = eventFor.apply(member, last);
+                } catch (RuntimeException e) { // ends that subscriber only; the reader and the others go on
+                    member.queue.callbackFailed("the access policy's mayReceive", e);
+                    offered.add(member.queue);
+                    continue;
+                }
                 if (event == null) {
                     continue;
                 }

@@ -23,8 +23,17 @@ public final class Channel {
     /** The newest position published to this address (or its floor). */
     EventId newest;
     EntryRing offline;
-    /** Events published with their own ids: wire id to position, so that such an id resumes too. */
-    Map<String, EventId> ownIds;
+    /**
+     * The newest event that left a recipient's offline queue unread (its cap, its age, the address's eviction), or
+     * {@code null}: the recipient's next connect starts with {@code replay-incomplete}. (An idle channel goes
+     * anyway; the store then remembers the loss apart.)
+     */
+    EventId queueLost;
+    /**
+     * Events published with their own ids, so that such an id resumes too: wire id to its earliest occurrence (an
+     * application may repeat an id; resuming from the earliest may repeat events, never skip one).
+     */
+    Map<String, OwnId> ownIds;
     long published;
     long delivered;
     long dropped;
@@ -44,14 +53,18 @@ public final class Channel {
         return offline == null ? 0 : offline.size();
     }
 
-    /** Notes that {@code entry} left the history: a replay from before it can no longer be exact. */
+    /** Notes that {@code entry} (the oldest) left the history: a replay from before it can no longer be exact. */
     void lost(Entry entry) {
         if (entry.position().isAfter(floor)) {
             floor = entry.position();
         }
         if (ownIds != null) {
             String id = entry.event().id();
-            if (entry.position().equals(ownIds.get(id))) {
+            OwnId own = ownIds.get(id);
+            if (own != null && entry.position().equals(own.earliest)) {
+                own.earliest = null; // a later occurrence would skip what followed this one: no exact resume
+            }
+            if (own != null && own.earliest == null && --own.retained == 0) {
                 ownIds.remove(id);
                 if (ownIds.isEmpty()) {
                     ownIds = null;
@@ -65,7 +78,25 @@ public final class Channel {
         if (ownIds == null) {
             ownIds = new HashMap<>();
         }
-        ownIds.put(entry.event().id(), entry.position());
+        OwnId own = ownIds.get(entry.event().id());
+        if (own == null) {
+            ownIds.put(entry.event().id(), new OwnId(entry.position()));
+        } else {
+            own.retained++; // a repeat: the id keeps resuming from its earliest occurrence
+        }
+    }
+
+    /**
+     * The earliest occurrence of an own id, or {@code null} once it left the history while later ones are retained
+     * (then a resume from the id is incomplete), and how many occurrences are retained.
+     */
+    static final class OwnId {
+        EventId earliest;
+        int retained = 1;
+
+        OwnId(EventId earliest) {
+            this.earliest = earliest;
+        }
     }
 
     AddressStats stats() {

@@ -28,8 +28,10 @@ import dev.ssejaxrs.event.SseEvent;
  *     address, gets {@link #REPLAY_INCOMPLETE} first, then everything retained: nothing is lost silently. Events
  *     that are gone before a live subscriber got them are announced by {@link #EVENTS_LOST}.</li>
  * <li>Memory is bounded: an address with no subscriber, no retained and no queued event is removed; beyond
- *     {@code maxAddresses} the least recently used address without subscribers is evicted; retained and queued
- *     events expire on time without traffic.</li>
+ *     {@code maxAddresses} topics (or {@code maxRecipients} recipients, counted apart) the least recently used
+ *     one without subscribers is evicted; retained and queued events expire on time without traffic. A recipient
+ *     whose waiting events went (its cap, its queue's size or age) gets {@link #REPLAY_INCOMPLETE} first on its
+ *     next join, with or without {@code Last-Event-ID}.</li>
  * </ul>
  * Where the Redis store differs (by design; the contract tests say so where they skip a rule): it keeps in this
  * process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the retained/queued counts of
@@ -60,9 +62,21 @@ public interface ChannelStore extends AutoCloseable {
     CompletionStage<Delivery> append(Address address, SseEvent event);
 
     /**
+     * The position a subscription opening now starts from, or {@code null} when this store cannot name one (then a
+     * subscription without {@code Last-Event-ID} starts with the events published after its join). Taken when the
+     * resource method opens the subscription, before the response head can leave: an event published after that,
+     * but before the join, is in the history after this position, and the join replays it (see {@link #join}).
+     */
+    default EventId openPosition() {
+        return null;
+    }
+
+    /**
      * Registers {@code queue} on its addresses here, first filling it ({@link ConnectionQueue#fill}) with what to
-     * send before live events: the events after its {@code Last-Event-ID} (or, without one, a recipient's offline
-     * queue), in id order, filtered by the access policy. A {@link #leave} before the stage completes is allowed:
+     * send before live events: the events after its {@code Last-Event-ID} (or, without one, the events after its
+     * {@linkplain ConnectionQueue#openedAt() opening position} and a recipient's offline queue), in id order,
+     * filtered by the access policy. When events after that position may have gone (not retained), the queue
+     * starts with {@link #REPLAY_INCOMPLETE}. A {@link #leave} before the stage completes is allowed:
      * the queue is then neither filled nor registered.
      *
      * @return completes once the queue is filled and registered; fails when the store cannot (closed, Redis away)

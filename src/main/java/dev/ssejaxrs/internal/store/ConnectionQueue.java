@@ -15,6 +15,7 @@ import dev.ssejaxrs.broadcast.Caller;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.SlowConsumerPolicy;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 
 /**
  * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
@@ -28,6 +29,7 @@ import dev.ssejaxrs.event.SseEvent;
  * monitor.
  */
 public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
+    private static final System.Logger LOG = System.getLogger(ConnectionQueue.class.getName());
     /** What {@link #offer} did; each store counts it with {@link #delivered()} and {@link #dropped()}. */
     public enum Offer {
         DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED;
@@ -47,6 +49,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private final List<Address> addresses;
     private final Caller caller;
     private final String lastEventId;
+    private final EventId openedAt;
     private final SseEvent greeting;
     private final int capacity;
     private final SlowConsumerPolicy policy;
@@ -62,11 +65,23 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
+    /** Application code failed for this subscriber: its stream ends with this error, after nothing else. */
+    private CallbackFailure failure;
     private volatile boolean slow;
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
             SseEvent greeting, RegistryOptions options) {
+        this(store, addresses, caller, lastEventId, null, greeting, options);
+    }
+
+    /**
+     * A queue whose subscription opened at {@code openedAt} ({@link ChannelStore#openPosition()}, or {@code null}):
+     * without a {@code Last-Event-ID}, its join replays the retained events after that position.
+     */
+    public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
+            EventId openedAt, SseEvent greeting, RegistryOptions options) {
         this.store = store;
+        this.openedAt = openedAt;
         this.addresses = List.copyOf(addresses);
         this.caller = Objects.requireNonNull(caller, "caller");
         this.lastEventId = lastEventId;
@@ -86,6 +101,15 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     /** The {@code Last-Event-ID} the subscriber resumes from, or {@code null}. */
     public String lastEventId() {
         return lastEventId;
+    }
+
+    /**
+     * The position at which the subscription opened (before its response head could leave), or {@code null}: the
+     * join replays what was published after it, so that an event published once the client saw the head is never
+     * missed, even though the join itself runs only when the stream starts.
+     */
+    public EventId openedAt() {
+        return openedAt;
     }
 
     /** Whether the slow-consumer policy ended this subscriber. */
@@ -181,7 +205,30 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             queue.add(event);
             return Offer.DELIVERED;
         }
-        return applyPolicy(event);
+        try {
+            return applyPolicy(event);
+        } catch (RuntimeException e) { // the latestPerKey key function: this subscriber's stream ends, no other
+            failNow("the slow-consumer policy's key function", e);
+            return Offer.DISCONNECTED;
+        }
+    }
+
+    /**
+     * Ends this subscriber's stream with {@code CALLBACK_ERROR} because application code called for it threw (an
+     * access policy, say): what is queued is dropped, the failure is logged once, and no other subscriber is
+     * touched. The store calls it under its lock, and {@link #deliver()} after releasing it.
+     */
+    public synchronized void callbackFailed(String callback, RuntimeException e) {
+        if (!cancelled && !completing) {
+            failNow(callback, e);
+        }
+    }
+
+    private void failNow(String callback, RuntimeException e) {
+        failure = new CallbackFailure(callback, e);
+        completing = true;
+        queue.clear();
+        LOG.log(System.Logger.Level.WARNING, "ending a registry subscriber's stream: " + callback + " threw", e);
     }
 
     private Offer applyPolicy(SseEvent event) {
@@ -269,19 +316,29 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             while (true) {
                 SseEvent next = null;
                 boolean complete = false;
+                CallbackFailure error = null;
                 Flow.Subscriber<? super Object> s;
                 synchronized (this) {
                     if (!joined || cancelled) {
                         break;
                     }
                     s = stream;
-                    if (demand > 0 && !queue.isEmpty()) {
+                    if (failure != null && !completed) {
+                        completed = true;
+                        stream = null;
+                        error = failure;
+                    } else if (demand > 0 && !queue.isEmpty()) {
                         next = queue.poll();
                         demand--;
                     } else if (completing && queue.isEmpty() && !completed) {
                         completed = true;
                         complete = true;
                     }
+                }
+                if (error != null) {
+                    store.leave(this);
+                    s.onError(error);
+                    break;
                 }
                 if (next != null) {
                     s.onNext(next);

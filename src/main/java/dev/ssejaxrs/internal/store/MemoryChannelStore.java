@@ -25,12 +25,14 @@ import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.core.CallbackFailure;
 import dev.ssejaxrs.internal.store.EntryRing.Entry;
 
 /**
  * The registry's addresses in this process's memory. Bounded: idle addresses are removed at once, at most
- * {@code maxAddresses} are kept (least recently used first out), and a sweep on the scheduler expires histories and
- * offline queues on time, scheduled only while something waits to expire.
+ * {@code maxAddresses} topics and, apart, {@code maxRecipients} recipients are kept (least recently used first out),
+ * and a sweep on the scheduler expires histories and offline queues on time, scheduled only while something waits
+ * to expire. A recipient whose waiting events had to go is told on its next join ({@code replay-incomplete}).
  *
  * <p>Concurrency: one {@link ReentrantLock} guards everything. Publishing assigns the id and offers the event to
  * every subscriber under it, so the order of ids is the order in which every subscriber receives events, across
@@ -41,10 +43,19 @@ public final class MemoryChannelStore implements ChannelStore {
     private static final System.Logger LOG = System.getLogger(MemoryChannelStore.class.getName());
     private final RegistryOptions options;
     private final ReentrantLock lock = new ReentrantLock();
-    /** In least-recently-used order (a use moves an address to the end). */
-    private final LinkedHashMap<Address, Channel> channels = new LinkedHashMap<>();
+    /**
+     * Topics and recipients apart, each in least-recently-used order (a use moves an address to the end) and with
+     * its own cap, so that no number of topics evicts a recipient's waiting events.
+     */
+    private final LinkedHashMap<Address, Channel> topics = new LinkedHashMap<>();
+    private final LinkedHashMap<Address, Channel> recipients = new LinkedHashMap<>();
     /** Floors of removed addresses, so that one coming back knows what it lost; as many as addresses at most. */
     private final LinkedHashMap<Address, EventId> removed = new LinkedHashMap<>();
+    /**
+     * Recipients evicted with events waiting in their queue, to the newest such event: their next connect is told.
+     * As many as {@code maxRecipients} at most (the oldest go first).
+     */
+    private final LinkedHashMap<Address, EventId> lostQueues = new LinkedHashMap<>();
     private final Set<ConnectionQueue> joined = new HashSet<>();
     private final EventId.Generator ids;
     private final ScheduledExecutorService scheduler;
@@ -144,14 +155,23 @@ public final class MemoryChannelStore implements ChannelStore {
                     if (channel.offline == null) {
                         channel.offline = new EntryRing(options.offlineQueueSize());
                     }
-                    if (channel.offline.add(entry) != null) {
+                    Entry out = channel.offline.add(entry);
+                    if (out != null) {
                         droppedNow++;
+                        channel.queueLost = out.position();
                     }
                     queuedNow = 1;
                 }
             }
             for (ConnectionQueue subscriber : channel.subscribers) {
-                if (!options.accessPolicy().mayReceive(address, stamped, subscriber.caller())) {
+                try {
+                    if (!options.accessPolicy().mayReceive(address, stamped, subscriber.caller())) {
+                        continue;
+                    }
+                } catch (RuntimeException e) { // ends that subscriber only; the fan-out goes on
+                    subscriber.callbackFailed("the access policy's mayReceive", e);
+                    offered.add(subscriber);
+                    droppedNow++;
                     continue;
                 }
                 ConnectionQueue.Offer offer = subscriber.offer(stamped);
@@ -168,6 +188,17 @@ public final class MemoryChannelStore implements ChannelStore {
                 scheduleSweep(Math.min(historyAgeNanos, offlineAgeNanos));
             }
             return new Delivery(stamped.id(), deliveredNow, queuedNow, droppedNow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The newest id issued: every event published from now on is after it. */
+    @Override
+    public EventId openPosition() {
+        lock.lock();
+        try {
+            return ids.last();
         } finally {
             lock.unlock();
         }
@@ -194,28 +225,47 @@ public final class MemoryChannelStore implements ChannelStore {
             }
             EventId after = lastEventId == null ? null : resolve(lastEventId, used);
             boolean incomplete = lastEventId != null && after == null;
+            // without Last-Event-ID, from where the subscription opened: events published between the response
+            // head and this join are in the history after that position
+            EventId from = lastEventId == null ? queue.openedAt() : after;
+            boolean replay = lastEventId != null || from != null;
+            EventId queueLost = null; // without Last-Event-ID, a recipient's queue is all it has of what it missed
             List<List<Entry>> runs = new ArrayList<>(); // each in id order: a history or offline segment
             List<Address> runAddresses = new ArrayList<>();
             for (Channel channel : used) {
-                if (lastEventId != null) {
-                    boolean exact = after != null && !channel.floor.isAfter(after);
+                boolean exact = from != null && !channel.floor.isAfter(from);
+                if (replay) {
                     incomplete |= !exact;
-                    addRun(runs, runAddresses, channel, channel.history, exact ? after : null);
-                    if (channel.offline != null) {
-                        // a replay includes whatever waited (history may be shorter than the offline queue)
-                        addRun(runs, runAddresses, channel, channel.offline, exact ? after : null);
-                        channel.offline.clear();
-                    }
-                } else if (channel.offline != null) {
-                    addRun(runs, runAddresses, channel, channel.offline, null);
-                    channel.offline.clear();
+                    addRun(runs, runAddresses, channel, channel.history, exact ? from : null);
+                }
+                if (channel.offline != null) {
+                    // whatever waited (a history may be shorter than the offline queue), after the client's id
+                    addRun(runs, runAddresses, channel, channel.offline, lastEventId != null && exact ? from : null);
+                }
+                if (channel.queueLost != null && lastEventId == null) {
+                    queueLost = channel.queueLost;
                 }
             }
             List<SseEvent> first = new ArrayList<>();
-            if (incomplete) {
-                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+            if (incomplete || queueLost != null) {
+                String sent = lastEventId != null ? EventId.truncated(lastEventId)
+                        : from != null ? from.toString() : queueLost.toString();
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(sent).build());
             }
-            merge(runs, runAddresses, queue.caller(), first);
+            try {
+                merge(runs, runAddresses, queue.caller(), first);
+            } catch (RuntimeException e) { // nothing taken: the offline queues wait for the next connect
+                LOG.log(System.Logger.Level.WARNING, "refusing a registry subscriber: the access policy's "
+                        + "mayReceive threw", e);
+                used.forEach(this::removeIfIdle);
+                throw new CallbackFailure("the access policy's mayReceive", e);
+            }
+            for (Channel channel : used) {
+                if (channel.offline != null) {
+                    channel.offline.clear();
+                }
+                channel.queueLost = null; // told now (with Last-Event-ID, the history's floor decides)
+            }
             queue.fill(first);
             for (Channel channel : used) {
                 channel.subscribers.add(queue);
@@ -268,10 +318,18 @@ public final class MemoryChannelStore implements ChannelStore {
         if (lastEventId.length() > EventId.MAX_LENGTH) {
             return null;
         }
+        EventId earliest = null; // an application id may repeat, on one address or several: resume from the first
         for (Channel channel : used) {
-            if (channel.ownIds != null && channel.ownIds.containsKey(lastEventId)) {
-                return channel.ownIds.get(lastEventId);
+            Channel.OwnId own = channel.ownIds == null ? null : channel.ownIds.get(lastEventId);
+            if (own != null && own.earliest == null) {
+                return null; // its first occurrence is gone: which one the client saw is unknown
             }
+            if (own != null && (earliest == null || earliest.isAfter(own.earliest))) {
+                earliest = own.earliest;
+            }
+        }
+        if (earliest != null) {
+            return earliest;
         }
         EventId parsed = EventId.parse(lastEventId);
         return parsed == null || parsed.isAfter(ids.last()) ? null : parsed;
@@ -285,7 +343,7 @@ public final class MemoryChannelStore implements ChannelStore {
                 return;
             }
             for (Address address : queue.addresses()) {
-                Channel channel = channels.get(address);
+                Channel channel = channelsOf(address).get(address);
                 if (channel != null) {
                     channel.subscribers.remove(queue);
                     removeIfIdle(channel);
@@ -301,7 +359,7 @@ public final class MemoryChannelStore implements ChannelStore {
         List<ConnectionQueue> current;
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             current = channel == null ? List.of() : List.copyOf(channel.subscribers);
         } finally {
             lock.unlock();
@@ -316,7 +374,7 @@ public final class MemoryChannelStore implements ChannelStore {
         try {
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
-            for (Channel channel : List.copyOf(channels.values())) {
+            for (Channel channel : allChannels()) {
                 expire(channel, now);
                 if (!removeIfIdle(channel)) {
                     next = Math.min(next, nextExpiry(channel, now));
@@ -335,7 +393,7 @@ public final class MemoryChannelStore implements ChannelStore {
     public boolean evict(Address address) {
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             if (channel == null || !channel.subscribers.isEmpty()) {
                 return false;
             }
@@ -350,7 +408,7 @@ public final class MemoryChannelStore implements ChannelStore {
     public AddressStats stats(Address address) {
         lock.lock();
         try {
-            Channel channel = channels.get(address);
+            Channel channel = channelsOf(address).get(address);
             return channel != null ? channel.stats() : new AddressStats(address, 0, 0, 0, 0, 0, 0);
         } finally {
             lock.unlock();
@@ -365,13 +423,14 @@ public final class MemoryChannelStore implements ChannelStore {
         try {
             long queued = 0;
             long retained = 0;
-            for (Channel channel : channels.values()) {
+            List<Channel> all = allChannels();
+            for (Channel channel : all) {
                 queued += channel.queued();
                 retained += channel.history.size();
             }
-            List<AddressStats> list = Busiest.of(channels.values(), busier, busiest).stream()
+            List<AddressStats> list = Busiest.of(all, busier, busiest).stream()
                     .map(Channel::stats).toList();
-            return new RegistryStats(channels.size(), evicted, joined.size(), queued, retained, published, delivered,
+            return new RegistryStats(all.size(), evicted, joined.size(), queued, retained, published, delivered,
                     dropped, Map.copyOf(disconnects), list);
         } finally {
             lock.unlock();
@@ -389,8 +448,10 @@ public final class MemoryChannelStore implements ChannelStore {
                 sweep = null;
             }
             open = List.copyOf(joined);
-            channels.clear();
+            topics.clear();
+            recipients.clear();
             removed.clear();
+            lostQueues.clear();
         } finally {
             lock.unlock();
         }
@@ -408,21 +469,36 @@ public final class MemoryChannelStore implements ChannelStore {
         }
     }
 
+    private LinkedHashMap<Address, Channel> channelsOf(Address address) {
+        return address.kind() == Address.Kind.RECIPIENT ? recipients : topics;
+    }
+
+    private List<Channel> allChannels() {
+        List<Channel> all = new ArrayList<>(topics.size() + recipients.size());
+        all.addAll(topics.values());
+        all.addAll(recipients.values());
+        return all;
+    }
+
     /** The channel of {@code address}, made if needed, as the most recently used; may evict another one. */
     private Channel use(Address address, Set<Address> keep) {
+        LinkedHashMap<Address, Channel> channels = channelsOf(address);
         Channel channel = channels.remove(address);
         if (channel == null) {
             EventId floor = removed.remove(address);
             channel = new Channel(address, options.historySize(), floor != null ? floor : forgottenFloor);
+            channel.queueLost = lostQueues.remove(address);
         }
         channels.put(address, channel);
-        if (channels.size() > options.maxAddresses()) {
-            evictLeastRecentlyUsed(keep, address);
+        int cap = channels == recipients ? options.maxRecipients() : options.maxAddresses();
+        if (channels.size() > cap) {
+            evictLeastRecentlyUsed(channels, keep, address);
         }
         return channel;
     }
 
-    private void evictLeastRecentlyUsed(Set<Address> keep, Address using) {
+    private void evictLeastRecentlyUsed(LinkedHashMap<Address, Channel> channels, Set<Address> keep,
+            Address using) {
         List<Channel> busy = new ArrayList<>();
         Channel victim = null;
         for (Iterator<Channel> it = channels.values().iterator(); it.hasNext(); ) {
@@ -447,7 +523,7 @@ public final class MemoryChannelStore implements ChannelStore {
     }
 
     private boolean removeIfIdle(Channel channel) {
-        if (channel.isIdle() && channels.get(channel.address) == channel) {
+        if (channel.isIdle() && channelsOf(channel.address).get(channel.address) == channel) {
             forget(channel);
             return true;
         }
@@ -456,10 +532,16 @@ public final class MemoryChannelStore implements ChannelStore {
 
     /** Drops {@code channel}, remembering up to where it may have lost events. */
     private void forget(Channel channel) {
-        channels.remove(channel.address);
+        channelsOf(channel.address).remove(channel.address);
         dropped += channel.queued();
+        if (channel.queued() > 0 || channel.queueLost != null) { // its next connect is told
+            lostQueues.put(channel.address, channel.newest);
+            if (lostQueues.size() > options.maxRecipients()) {
+                lostQueues.remove(lostQueues.keySet().iterator().next());
+            }
+        }
         removed.put(channel.address, channel.newest);
-        if (removed.size() > options.maxAddresses()) {
+        if (removed.size() > options.maxAddresses() + options.maxRecipients()) {
             Iterator<Map.Entry<Address, EventId>> eldest = removed.entrySet().iterator();
             EventId floor = eldest.next().getValue();
             eldest.remove();
@@ -476,7 +558,7 @@ public final class MemoryChannelStore implements ChannelStore {
         }
         EntryRing offline = channel.offline;
         while (offline != null && !offline.isEmpty() && now - offline.oldest().atNanos() > offlineAgeNanos) {
-            offline.removeOldest();
+            channel.queueLost = offline.removeOldest().position();
             channel.dropped++;
             dropped++;
         }

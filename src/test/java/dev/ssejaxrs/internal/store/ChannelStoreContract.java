@@ -200,7 +200,7 @@ public abstract class ChannelStoreContract {
         List<SseEvent> received = new ArrayList<>();
         String last = null;
         CompletableFuture<Void> published = CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new));
-        while (!published.isDone()) { // leave and come back, again and again, while publishing goes on
+        do { // leave and come back, again and again, while publishing goes on (the first at least once)
             Collected collected = last == null ? first : subscribe(store, last, A, B, Address.topic("c"));
             await().atMost(Duration.ofSeconds(20)).until(() -> !collected.events().isEmpty() || published.isDone());
             collected.cancel();
@@ -209,7 +209,7 @@ public abstract class ChannelStoreContract {
             if (!some.isEmpty()) {
                 last = some.get(some.size() - 1).id();
             }
-        }
+        } while (!published.isDone());
         for (CompletableFuture<Void> publisher : publishers) {
             publisher.get(60, TimeUnit.SECONDS);
         }

@@ -29,10 +29,14 @@ class SubscribeThenPublishTest {
     /** How long an event may take to arrive before the try counts as lost. */
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final BroadcastApp.Running app = new BroadcastApp.Running(
-            RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build());
+    private final BroadcastApp.Running app = new BroadcastApp.Running(options());
     private final AtomicBoolean spinning = new AtomicBoolean(true);
     private final List<Thread> spinners = new ArrayList<>();
+
+    /** The registry under test: in memory here, on Redis in {@code RedisSubscribeThenPublishTest}. */
+    RegistryOptions options() {
+        return RegistryOptions.builder().accessPolicy(AccessPolicy.anyone()).build();
+    }
 
     @AfterEach
     void stop() throws InterruptedException {

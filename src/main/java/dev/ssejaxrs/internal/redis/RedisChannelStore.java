@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -122,6 +125,24 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         });
     }
 
+    /**
+     * The latest id in Redis, read when the resource method opens a subscription (one round trip, at most the
+     * command timeout), so that the join replays what is published after it; {@code null} when Redis does not answer
+     * (the join then fails too).
+     */
+    @Override
+    public EventId openPosition() {
+        try {
+            return EventId.parse(log.latestId().toCompletableFuture()
+                    .get(options.redis().commandTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public CompletionStage<Void> join(ConnectionQueue queue) {
         Member member = new Member(queue);
@@ -132,14 +153,15 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         } finally {
             lock.unlock();
         }
-        // The latest id is read before the presence is registered, and the catch-up replays a recipient's history
-        // from it: an event published between the two (not queued: the recipient looks online) has a later id, so
-        // it is replayed, or read live when the follow position is older than it. Read after the presence, such an
-        // event would be neither queued, nor replayed, nor live.
+        // What happens before what: the subscription's start is the position taken when the resource method opened
+        // it (before the response head could leave), else the latest id read here; then the presence of its
+        // recipients is registered; then it follows its addresses from there and the catch-up replays what was
+        // published after the start. So an event published once the client has the head, or while a recipient's
+        // presence was being registered (not queued: the recipient looks online), is replayed or read live.
         return log.latestId().thenCompose(beforeOnline -> CompletableFuture
                 .allOf(online(member).toArray(CompletableFuture[]::new))
                 .thenCompose(online -> {
-                    EventId start = EventId.parse(beforeOnline);
+                    EventId start = queue.openedAt() != null ? queue.openedAt() : EventId.parse(beforeOnline);
                     EventId position = register(member, start);
                     if (position == null) {
                         return CompletableFuture.completedFuture(null); // left meanwhile
@@ -193,8 +215,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     }
 
     /**
-     * What the member gets before live events, up to {@code position}: replay after its id, or, for a recipient,
-     * its queue and what was published after {@code start} (the latest id before its presence was registered).
+     * What the member gets before live events, up to {@code position}: replay after its id, or what was published
+     * after {@code start} (where it opened, or the latest id before its recipients' presence was registered) and, for
+     * a recipient, its queue.
      */
     private CompletionStage<List<SseEvent>> catchUp(Member member, EventId start, EventId position) {
         String lastEventId = member.queue.lastEventId();
@@ -209,9 +232,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
                 }
             }
-            if (address.kind() == Address.Kind.RECIPIENT && lastEventId == null && options.historySize() > 0
-                    && position.isAfter(start)) {
-                // published while the presence was being registered: not queued, and older than the position
+            if (lastEventId == null && options.historySize() > 0 && position.isAfter(start)) {
+                // published after the subscription opened, or while a recipient's presence was being registered:
+                // older than the position the reader follows from, so replayed
                 all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1]));
             }
             if (address.kind() == Address.Kind.RECIPIENT) {

@@ -53,7 +53,7 @@ class BrowserIT {
     }
 
     private static String post(String path, String body) throws IOException, InterruptedException {
-        return post(path, body, "text/plain");
+        return post(path, body, "application/x-www-form-urlencoded"); // text/plain: 415 (cross-site forms)
     }
 
     private static String post(String path, String body, String type) throws IOException, InterruptedException {

@@ -143,13 +143,9 @@ public final class BroadcastResource {
         }
     }
 
-    /** The address named by a parameter or field, checked against the registry's name rule (else 400). */
+    /** The address a client names in a parameter or field (see {@link ClientAddresses}); a bad name is a 400. */
     private Address address(String field, Address.Kind kind, String name) {
-        try {
-            return registry.options().checkName(new Address(kind, name == null ? "" : name));
-        } catch (IllegalArgumentException e) {
-            throw JsonErrors.badRequest(field + ": " + e.getMessage());
-        }
+        return ClientAddresses.of(registry, field, kind, name);
     }
 
     /** Runs a setter of the event builder; its complaint becomes a 400 naming {@code field}. */

@@ -37,6 +37,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         register(IndexPage.class);
         register(StatsResource.class);
         register(JsonErrors.class);
+        register(BrowserGuard.class); // Host (DNS rebinding), Origin, content types, the pages' CSP
+        register(PageScripts.class);
         // the use cases: a database change feed, job progress, htmx, a live dashboard
         register(TodoResource.class);
         register(JobResource.class);

@@ -10,6 +10,7 @@ import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 import dev.ssejaxrs.internal.cdi.CdiRegistry;
+import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 
 /**
  * Gives a Jersey application its {@link EventRegistry} (inject it with {@code @Context EventRegistry}). Adding the
@@ -58,6 +59,7 @@ public final class BroadcastFeature implements Feature {
                 bind(served).to(EventRegistry.class);
             }
         });
+        context.register(InvalidAddressMapper.class); // a bad name from publish(...): 400 JSON, not a 500
         if (ownRegistry && cdiBean == null) {
             context.register(new CloseOnShutdown(registry));
         }

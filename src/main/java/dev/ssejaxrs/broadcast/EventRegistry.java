@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -88,7 +90,8 @@ public final class EventRegistry implements AutoCloseable {
      *     {@link Delivery#delivered()} is 0), or fails at once with
      *     {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away (nothing is buffered); Redis
      *     completes the stage on its I/O thread: continue with non-blocking work only
-     * @throws IllegalArgumentException when the address name is not one the options accept
+     * @throws InvalidAddressException when the address name is not one the options accept (a resource method
+     *     that lets it through answers 400 with JSON, see {@link BroadcastFeature})
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
@@ -218,7 +221,11 @@ public final class EventRegistry implements AutoCloseable {
          * Redis is away); from then on every event published to them is queued for it.
          *
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
-         * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller
+         * @throws NotAuthorizedException (401, with the options'
+         *     {@linkplain RegistryOptions.Builder#authenticationChallenge challenge} in {@code WWW-Authenticate} and
+         *     the reason as body) when the access policy refuses an anonymous caller
+         * @throws ForbiddenException (403, with the reason as body) when the access policy refuses an
+         *     authenticated caller
          */
         public EventStream open() {
             for (Address address : addresses) {
@@ -230,6 +237,12 @@ public final class EventRegistry implements AutoCloseable {
             }
             for (Address address : addresses) {
                 String refusal = options.accessPolicy().refusal(address, caller);
+                if (refusal != null && !caller.isAuthenticated()) {
+                    // RFC 9110, 15.5.2: credentials may help, and the challenge says which
+                    throw new NotAuthorizedException(refusal, Response.status(Response.Status.UNAUTHORIZED)
+                            .header(HttpHeaders.WWW_AUTHENTICATE, options.authenticationChallenge())
+                            .type(MediaType.TEXT_PLAIN_TYPE).entity(refusal).build());
+                }
                 if (refusal != null) {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }

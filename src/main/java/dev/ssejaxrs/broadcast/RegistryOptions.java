@@ -28,6 +28,8 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     used one without subscribers is evicted with its history</td></tr>
  * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
  *     names the registry accepts (others: 400, before any state exists)</td></tr>
+ * <tr><td>{@code authenticationChallenge}</td><td>{@code Bearer}</td><td>the {@code WWW-Authenticate}
+ *     challenge of the 401 that an anonymous caller refused by the access policy gets</td></tr>
  * <tr><td>{@code roles}</td><td>none</td><td>roles checked when a subscription opens, for the
  *     {@link Caller}</td></tr>
  * <tr><td>{@code scheduler}</td><td>the registry's own (one thread, only while something waits to
@@ -50,6 +52,7 @@ public final class RegistryOptions {
     private final int maxAddresses;
     final Pattern addressNames;
     final List<String> roles;
+    private final String authenticationChallenge;
     private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
     private final RedisOptions redis;
@@ -65,6 +68,7 @@ public final class RegistryOptions {
         maxAddresses = b.maxAddresses;
         addressNames = b.addressNames;
         roles = b.roles;
+        authenticationChallenge = b.authenticationChallenge;
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
         redis = b.redis;
@@ -88,7 +92,7 @@ public final class RegistryOptions {
      * Returns {@code address} when its name is one these options accept ({@link Builder#addressNames}); for
      * checking names from requests at the edge, with the registry's own rule.
      *
-     * @throws IllegalArgumentException when it is not: the message names the address kind and quotes (a bounded
+     * @throws InvalidAddressException when it is not: the message names the address kind and quotes (a bounded
      *     part of) the name
      */
     public Address checkName(Address address) {
@@ -96,7 +100,7 @@ public final class RegistryOptions {
         if (!addressNames.matcher(address.name()).matches()) {
             String name = address.name();
             String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...(" + name.length() + " chars)";
-            throw new IllegalArgumentException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
+            throw new InvalidAddressException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
                     + " name must match " + addressNames.pattern() + ": \""
                     + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"");
         }
@@ -143,6 +147,11 @@ public final class RegistryOptions {
         return accessPolicy;
     }
 
+    /** The value set by {@link Builder#authenticationChallenge}. */
+    public String authenticationChallenge() {
+        return authenticationChallenge;
+    }
+
     /** The value set by {@link Builder#maxAddresses}. */
     public int maxAddresses() {
         return maxAddresses;
@@ -165,6 +174,7 @@ public final class RegistryOptions {
         private int maxAddresses = 10_000;
         private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
         private List<String> roles = List.of();
+        private String authenticationChallenge = "Bearer";
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
         private RedisOptions redis;
@@ -227,6 +237,22 @@ public final class RegistryOptions {
          */
         public Builder addressNames(Pattern names) {
             addressNames = Objects.requireNonNull(names, "addressNames");
+            return this;
+        }
+
+        /**
+         * The {@code WWW-Authenticate} challenge sent with the {@code 401} that an anonymous caller gets when the
+         * access policy refuses it (default {@code Bearer}; for example {@code Basic realm="news"}). An
+         * authenticated caller refused gets {@code 403}.
+         */
+        public Builder authenticationChallenge(String challenge) {
+            Objects.requireNonNull(challenge, "authenticationChallenge");
+            if (challenge.isBlank() || challenge.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("authenticationChallenge must be a non-blank header value "
+                        + "without control characters: \"" + challenge.replace("\r", "\\r").replace("\n", "\\n")
+                        + "\"");
+            }
+            authenticationChallenge = challenge;
             return this;
         }
 

@@ -129,15 +129,17 @@ public final class BroadcastResource {
     }
 
     /**
-     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with the reason as JSON,
-     * for the client to try again (nothing was stored).
+     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with a JSON reason and
+     * {@code Retry-After}, for the client to try again (nothing was stored); the library's message, which names the
+     * Redis host and user, stays on the server.
      */
     static Delivery published(CompletionStage<Delivery> publishing) {
         try {
             return publishing.toCompletableFuture().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RedisUnavailableException unavailable) {
-                throw new WebApplicationException(unavailable.getMessage(), Response.status(503).build());
+                throw new WebApplicationException("cannot publish now: the event store is unavailable (nothing was "
+                        + "stored); try again", Response.status(503).header("Retry-After", "5").build());
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

@@ -97,6 +97,14 @@ public final class RegistryOptions {
      */
     public Address checkName(Address address) {
         Objects.requireNonNull(address, "address");
+        int lone = loneSurrogate(address.name());
+        if (lone >= 0) {
+            // UTF-8 cannot encode it: Redis keys would write '?' for it, and two names would share one key
+            throw new InvalidAddressException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " name must be well-formed UTF-16: a lone surrogate U+"
+                    + Integer.toHexString(address.name().charAt(lone)).toUpperCase(java.util.Locale.ROOT)
+                    + " at index " + lone);
+        }
         if (!addressNames.matcher(address.name()).matches()) {
             String name = address.name();
             String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...(" + name.length() + " chars)";
@@ -105,6 +113,19 @@ public final class RegistryOptions {
                     + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"");
         }
         return address;
+    }
+
+    /** The index of the first surrogate not in a high-low pair, or -1. */
+    private static int loneSurrogate(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The value set by {@link Builder#history}. */

@@ -116,16 +116,25 @@ public final class RedisOptions {
                 + "]";
     }
 
+    /**
+     * {@code uri} with the password of its user info replaced by {@code ***}; for any text, URI or not (a password
+     * with {@code %}, a space or a brace makes it none): everything between the scheme and the last {@code @} is
+     * user info.
+     */
     static String redact(String uri) {
-        int scheme = uri.indexOf("://");
         int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
+        if (at < 0) {
             return uri;
         }
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? "" : userInfo.substring(0, colon);
-        return uri.substring(0, scheme + 3) + user + ":***" + uri.substring(at);
+        int colon = uri.indexOf(':');
+        int start = colon < 0 || colon > at ? 0 : colon + 1;
+        while (start < at && uri.charAt(start) == '/') {
+            start++;
+        }
+        String userInfo = uri.substring(start, at);
+        int separator = userInfo.indexOf(':');
+        String user = separator < 0 ? "" : userInfo.substring(0, separator);
+        return uri.substring(0, start) + user + ":***" + uri.substring(at);
     }
 
     /** The value set by {@link #builder(String)}. */
@@ -205,7 +214,8 @@ public final class RedisOptions {
             try {
                 scheme = new URI(uri).getScheme();
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("redis uri is not a URI: " + redact(uri), e);
+                // not e itself, nor its message: both quote the whole URI, password included
+                throw new IllegalArgumentException("redis uri is not a URI (" + e.getReason() + "): " + redact(uri));
             }
             scheme = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.broadcast;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,8 +11,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
@@ -57,6 +60,11 @@ import dev.ssejaxrs.stream.StreamOptions;
  * Redis stored the event (see the README's "Several nodes").
  */
 public final class EventRegistry implements AutoCloseable {
+    /** The shortest {@code retry:} sent when the store cannot serve a subscription (Redis away). */
+    public static final Duration RETRY_MIN = Duration.ofSeconds(5);
+    /** The longest {@code retry:} sent when the store cannot serve a subscription. */
+    public static final Duration RETRY_MAX = Duration.ofSeconds(30);
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
 
@@ -248,12 +256,35 @@ public final class EventRegistry implements AutoCloseable {
                 }
             }
             ConnectionQueue queue = queue();
-            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue))
+                    .errorEvent(retryHint(queue)).build());
         }
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
         ConnectionQueue queue() {
             return new ConnectionQueue(store, addresses, caller, lastEventId, greeting, options);
+        }
+
+        /**
+         * When the store cannot serve the join (Redis away, the registry closing), the stream's last event carries
+         * a {@code retry:} of {@link #RETRY_MIN} to {@link #RETRY_MAX}, at random: browsers then come back spread
+         * out, instead of all at once every 3 s while the store is away. The options' own errorEvent is kept (and
+         * given the retry unless it has one); other errors are its alone.
+         */
+        private Function<Throwable, SseEvent> retryHint(ConnectionQueue queue) {
+            Function<Throwable, SseEvent> own = options.streamOptions.errorEvent();
+            return error -> {
+                SseEvent event = own.apply(error);
+                if (!queue.joinRefused()) {
+                    return event;
+                }
+                Duration retry = Duration.ofMillis(ThreadLocalRandom.current()
+                        .nextLong(RETRY_MIN.toMillis(), RETRY_MAX.toMillis() + 1));
+                if (event == null) {
+                    return SseEvent.builder().retry(retry).build();
+                }
+                return event.retry() != null ? event : event.toBuilder().retry(retry).build();
+            };
         }
 
         private Consumer<CloseReason> onClose(ConnectionQueue queue) {

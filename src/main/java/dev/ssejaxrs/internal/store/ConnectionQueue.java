@@ -59,6 +59,8 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private boolean subscribed;
     private long demand;
     private boolean joined;
+    /** Set before the stream hears of a refused join: read by the stream's errorEvent on its own thread. */
+    private volatile boolean joinRefused;
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
@@ -140,6 +142,11 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
         });
     }
 
+    /** Whether the store could not serve the join (closed, Redis away): the stream ends with an error. */
+    public boolean joinRefused() {
+        return joinRefused;
+    }
+
     /** Completes once the stream got what the join queued (as far as its demand went), or the join failed. */
     public CompletionStage<Void> started() {
         return started;
@@ -147,6 +154,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
 
     /** The store refused the join (closed, Redis away): rule 1.9, after onSubscribe the error. */
     private void refused(Throwable failure) {
+        joinRefused = true;
         Flow.Subscriber<? super Object> s;
         synchronized (this) {
             s = cancelled ? null : stream;

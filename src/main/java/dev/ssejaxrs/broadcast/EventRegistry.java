@@ -19,12 +19,14 @@ import java.util.function.Function;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -65,12 +67,18 @@ public final class EventRegistry implements AutoCloseable {
     /** The longest {@code retry:} sent when the store cannot serve a subscription. */
     public static final Duration RETRY_MAX = Duration.ofSeconds(30);
 
+    /** The {@code Retry-After} of a 429 for {@code maxStreamsPerCaller}, in seconds. */
+    private static final String RETRY_AFTER_LIMIT = "10";
+    private static final int TOO_MANY_REQUESTS = 429;
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
 
     private final RegistryOptions options;
     final ChannelStore store;
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+    /** Open streams per authenticated caller, for {@code maxStreamsPerCaller}; an entry goes at zero. */
+    private final ConcurrentHashMap<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
 
     /**
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
@@ -236,6 +244,11 @@ public final class EventRegistry implements AutoCloseable {
          *     authenticated caller
          */
         public EventStream open() {
+            if (addresses.size() > options.maxAddressesPerSubscription()) {
+                String reason = "a subscription may name at most " + options.maxAddressesPerSubscription()
+                        + " addresses, not " + addresses.size();
+                throw new BadRequestException(reason, json(Response.status(Response.Status.BAD_REQUEST), reason));
+            }
             for (Address address : addresses) {
                 try {
                     options.checkName(address);
@@ -255,8 +268,15 @@ public final class EventRegistry implements AutoCloseable {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
+            String counted = caller.isAuthenticated() ? caller.name() : null;
+            if (counted != null && !reserveStream(counted)) {
+                String reason = "caller " + counted + " has " + options.maxStreamsPerCaller()
+                        + " streams open, the most it may: close one first";
+                throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+            }
             ConnectionQueue queue = queue();
-            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue))
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted))
                     .errorEvent(retryHint(queue)).build());
         }
 
@@ -287,15 +307,38 @@ public final class EventRegistry implements AutoCloseable {
             };
         }
 
-        private Consumer<CloseReason> onClose(ConnectionQueue queue) {
+        private Consumer<CloseReason> onClose(ConnectionQueue queue, String caller) {
             Consumer<CloseReason> userOnClose = options.streamOptions.onClose();
             return reason -> {
+                if (caller != null) {
+                    releaseStream(caller);
+                }
                 store.leave(queue);
                 String counted = queue.endedAsSlow() ? "SLOW_CONSUMER" : reason.name();
                 disconnects.computeIfAbsent(counted, r -> new LongAdder()).increment();
                 userOnClose.accept(reason);
             };
         }
+    }
+
+    /** Counts a stream of {@code caller} unless it has {@code maxStreamsPerCaller} open already. */
+    private boolean reserveStream(String caller) {
+        boolean[] reserved = {false};
+        streamsByCaller.compute(caller, (name, open) -> {
+            int now = open == null ? 0 : open;
+            reserved[0] = now < options.maxStreamsPerCaller();
+            return reserved[0] ? now + 1 : open;
+        });
+        return reserved[0];
+    }
+
+    private void releaseStream(String caller) {
+        streamsByCaller.computeIfPresent(caller, (name, open) -> open <= 1 ? null : open - 1);
+    }
+
+    private static Response json(Response.ResponseBuilder response, String reason) {
+        return response.type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+                .entity(InvalidAddressMapper.errorJson(reason)).build();
     }
 
     private static Response plain(Response.Status status, String message) {

@@ -28,6 +28,10 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     used one without subscribers is evicted with its history</td></tr>
  * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
  *     names the registry accepts (others: 400, before any state exists)</td></tr>
+ * <tr><td>{@code maxStreamsPerCaller}</td><td>100</td><td>open streams of one authenticated caller at once;
+ *     beyond: 429 with {@code Retry-After}</td></tr>
+ * <tr><td>{@code maxAddressesPerSubscription}</td><td>100</td><td>addresses one subscription may name; beyond:
+ *     400</td></tr>
  * <tr><td>{@code authenticationChallenge}</td><td>{@code Bearer}</td><td>the {@code WWW-Authenticate}
  *     challenge of the 401 that an anonymous caller refused by the access policy gets</td></tr>
  * <tr><td>{@code roles}</td><td>none</td><td>roles checked when a subscription opens, for the
@@ -53,6 +57,8 @@ public final class RegistryOptions {
     final Pattern addressNames;
     final List<String> roles;
     private final String authenticationChallenge;
+    private final int maxStreamsPerCaller;
+    private final int maxAddressesPerSubscription;
     private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
     private final RedisOptions redis;
@@ -69,6 +75,8 @@ public final class RegistryOptions {
         addressNames = b.addressNames;
         roles = b.roles;
         authenticationChallenge = b.authenticationChallenge;
+        maxStreamsPerCaller = b.maxStreamsPerCaller;
+        maxAddressesPerSubscription = b.maxAddressesPerSubscription;
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
         redis = b.redis;
@@ -168,6 +176,16 @@ public final class RegistryOptions {
         return accessPolicy;
     }
 
+    /** The value set by {@link Builder#maxStreamsPerCaller}. */
+    public int maxStreamsPerCaller() {
+        return maxStreamsPerCaller;
+    }
+
+    /** The value set by {@link Builder#maxAddressesPerSubscription}. */
+    public int maxAddressesPerSubscription() {
+        return maxAddressesPerSubscription;
+    }
+
     /** The value set by {@link Builder#authenticationChallenge}. */
     public String authenticationChallenge() {
         return authenticationChallenge;
@@ -196,6 +214,8 @@ public final class RegistryOptions {
         private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
         private List<String> roles = List.of();
         private String authenticationChallenge = "Bearer";
+        private int maxStreamsPerCaller = 100;
+        private int maxAddressesPerSubscription = 100;
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
         private RedisOptions redis;
@@ -258,6 +278,33 @@ public final class RegistryOptions {
          */
         public Builder addressNames(Pattern names) {
             addressNames = Objects.requireNonNull(names, "addressNames");
+            return this;
+        }
+
+        /**
+         * How many streams of the registry one authenticated caller (by principal name) may have open at once
+         * (default 100: a user's browser tabs, on HTTP/1.1 at most 6 connections each, or one HTTP/2 connection's
+         * concurrent streams). Beyond it, {@code open()} answers {@code 429} with {@code Retry-After} and a JSON
+         * reason; the caller's other streams go on. Counted from {@code open()} until the stream closes; anonymous
+         * callers are not counted (see the security guide).
+         */
+        public Builder maxStreamsPerCaller(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreamsPerCaller must be at least 1: " + max);
+            }
+            maxStreamsPerCaller = max;
+            return this;
+        }
+
+        /**
+         * How many distinct addresses one subscription may name (default 100): each is a lookup per event and a
+         * slot that eviction cannot free while subscribed. Beyond it, {@code open()} answers {@code 400}.
+         */
+        public Builder maxAddressesPerSubscription(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxAddressesPerSubscription must be at least 1: " + max);
+            }
+            maxAddressesPerSubscription = max;
             return this;
         }
 

@@ -1,0 +1,87 @@
+package dev.ssejaxrs.broadcast;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.testing.EventStreamClient;
+import dev.ssejaxrs.testing.OpenEventStream;
+
+/**
+ * Limits per caller and per subscription (issue 26, item 1), on a real server: the 11th stream of a caller with a
+ * limit of 10 gets 429 with {@code Retry-After} and a JSON reason while the other 10 keep flowing; a subscription
+ * naming more addresses than allowed gets 400.
+ */
+class LimitsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void eleventhStreamOfACallerWithALimitOf10_gets429_andTheOthersKeepFlowing() {
+        try (BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder().maxStreamsPerCaller(10)
+                .build())) {
+            List<OpenEventStream> alice = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    OpenEventStream stream = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "alice"));
+                    alice.add(stream);
+                    assertEquals(200, stream.status(), "stream " + (i + 1));
+                }
+                try (RawClient eleventh = app.server.get("/topics/news", "X-User: alice")) {
+                    String body = eleventh.readToEnd(WAIT);
+                    assertEquals(429, eleventh.status(), eleventh.head() + body);
+                    assertEquals("10", eleventh.header("Retry-After"), eleventh.head());
+                    assertTrue(eleventh.header("Content-Type").startsWith("application/json"), eleventh.head());
+                    assertEquals("{\"error\":\"caller alice has 10 streams open, the most it may: close one first\"}",
+                            body);
+                }
+                try (OpenEventStream bob = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "bob"))) {
+                    assertEquals(200, bob.status(), "another caller has streams of its own");
+                    await().atMost(WAIT).until(() -> app.registry.stats(Address.topic("news")).subscribers() == 11);
+                    app.registry.publish(Address.topic("news"), SseEvent.of("still flowing"));
+                    for (OpenEventStream stream : alice) {
+                        assertEquals("still flowing", stream.next(WAIT).data());
+                    }
+                    assertEquals("still flowing", bob.next(WAIT).data());
+                }
+                alice.remove(0).close();
+                await().atMost(WAIT).until(() -> {
+                    try (RawClient again = app.server.get("/topics/news", "X-User: alice")) {
+                        return again.status() == 200; // once the server saw the closed one go
+                    }
+                });
+            } finally {
+                alice.forEach(OpenEventStream::close);
+            }
+        }
+    }
+
+    @Test
+    void subscriptionNamingMoreAddressesThanAllowed_gets400() {
+        try (BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder()
+                .maxAddressesPerSubscription(3).build())) {
+            try (RawClient four = app.server.get("/events?topic=a&topic=b&topic=c&topic=d")) {
+                String body = four.readToEnd(WAIT);
+                assertEquals(400, four.status(), four.head() + body);
+                assertEquals("{\"error\":\"a subscription may name at most 3 addresses, not 4\"}", body);
+            }
+            try (RawClient three = app.server.get("/events?topic=a&topic=b&topic=c")) {
+                assertEquals(200, three.status(), three.head());
+            }
+        }
+    }
+
+    @Test
+    void defaults() {
+        assertEquals(100, RegistryOptions.defaults().maxStreamsPerCaller());
+        assertEquals(100, RegistryOptions.defaults().maxAddressesPerSubscription());
+    }
+}

@@ -12,6 +12,7 @@ import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.postgres.PostgresChangeFeed;
+import dev.ssejaxrs.redis.RedisOptions;
 
 /**
  * The demo's JAX-RS application: its resources (registered as classes, their collaborators injected with
@@ -57,7 +58,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         // authenticated principal subscribe to its own recipient stream.
         RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone());
         if (redisUri != null) {
-            options.redis(redisUri); // several demo processes on one Redis share topics, recipients and ids
+            // several demo processes on one Redis share topics, recipients and ids; other applications do not
+            options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());
         }
         registry = new EventRegistry(options.build());
         register(new BroadcastFeature(registry));

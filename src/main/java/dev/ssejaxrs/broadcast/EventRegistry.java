@@ -79,6 +79,8 @@ public final class EventRegistry implements AutoCloseable {
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
     /** Open streams per authenticated caller, for {@code maxStreamsPerCaller}; an entry goes at zero. */
     private final ConcurrentHashMap<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
+    /** Open streams of this registry, for {@code maxStreams}. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
@@ -268,8 +270,16 @@ public final class EventRegistry implements AutoCloseable {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
+            if (streams.incrementAndGet() > options.maxStreams()) {
+                streams.decrementAndGet();
+                String reason = "this server has " + options.maxStreams() + " streams open, the most it may: try again"
+                        + " later";
+                throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+            }
             String counted = caller.isAuthenticated() ? caller.name() : null;
             if (counted != null && !reserveStream(counted)) {
+                streams.decrementAndGet();
                 String reason = "caller " + counted + " has " + options.maxStreamsPerCaller()
                         + " streams open, the most it may: close one first";
                 throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
@@ -310,6 +320,7 @@ public final class EventRegistry implements AutoCloseable {
         private Consumer<CloseReason> onClose(ConnectionQueue queue, String caller) {
             Consumer<CloseReason> userOnClose = options.streamOptions.onClose();
             return reason -> {
+                streams.decrementAndGet();
                 if (caller != null) {
                     releaseStream(caller);
                 }

@@ -28,6 +28,8 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     used one without subscribers is evicted with its history</td></tr>
  * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
  *     names the registry accepts (others: 400, before any state exists)</td></tr>
+ * <tr><td>{@code maxStreams}</td><td>10,000</td><td>open streams of the registry on this node at once; beyond:
+ *     429 with {@code Retry-After}</td></tr>
  * <tr><td>{@code maxStreamsPerCaller}</td><td>100</td><td>open streams of one authenticated caller at once;
  *     beyond: 429 with {@code Retry-After}</td></tr>
  * <tr><td>{@code maxAddressesPerSubscription}</td><td>100</td><td>addresses one subscription may name; beyond:
@@ -57,6 +59,7 @@ public final class RegistryOptions {
     final Pattern addressNames;
     final List<String> roles;
     private final String authenticationChallenge;
+    private final int maxStreams;
     private final int maxStreamsPerCaller;
     private final int maxAddressesPerSubscription;
     private final ScheduledExecutorService scheduler;
@@ -75,6 +78,7 @@ public final class RegistryOptions {
         addressNames = b.addressNames;
         roles = b.roles;
         authenticationChallenge = b.authenticationChallenge;
+        maxStreams = b.maxStreams;
         maxStreamsPerCaller = b.maxStreamsPerCaller;
         maxAddressesPerSubscription = b.maxAddressesPerSubscription;
         scheduler = b.scheduler;
@@ -176,6 +180,11 @@ public final class RegistryOptions {
         return accessPolicy;
     }
 
+    /** The value set by {@link Builder#maxStreams}. */
+    public int maxStreams() {
+        return maxStreams;
+    }
+
     /** The value set by {@link Builder#maxStreamsPerCaller}. */
     public int maxStreamsPerCaller() {
         return maxStreamsPerCaller;
@@ -214,6 +223,7 @@ public final class RegistryOptions {
         private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
         private List<String> roles = List.of();
         private String authenticationChallenge = "Bearer";
+        private int maxStreams = 10_000;
         private int maxStreamsPerCaller = 100;
         private int maxAddressesPerSubscription = 100;
         private ScheduledExecutorService scheduler;
@@ -278,6 +288,20 @@ public final class RegistryOptions {
          */
         public Builder addressNames(Pattern names) {
             addressNames = Objects.requireNonNull(names, "addressNames");
+            return this;
+        }
+
+        /**
+         * How many streams of the registry may be open at once on this node, whoever the callers (default 10,000:
+         * above the 5,000 subscribers of the benchmarks, below what a default file-descriptor limit of 65,536 and
+         * the subscriber queues' memory allow). Beyond it, {@code open()} answers {@code 429} with
+         * {@code Retry-After} and a JSON reason; open streams go on.
+         */
+        public Builder maxStreams(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreams must be at least 1: " + max);
+            }
+            maxStreams = max;
             return this;
         }
 

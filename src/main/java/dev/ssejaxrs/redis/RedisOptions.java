@@ -42,6 +42,12 @@ import java.util.Objects;
  * </table>
  */
 public final class RedisOptions {
+    /**
+     * The default {@link Builder#keyPrefix key prefix}, {@value}: the registry warns at start when it is used, since
+     * every application on one Redis with it shares topics and recipients.
+     */
+    public static final String DEFAULT_KEY_PREFIX = "sse";
+
     private final String uri;
     private final String keyPrefix;
     private final int historySize;
@@ -195,7 +201,7 @@ public final class RedisOptions {
     /** Builds {@link RedisOptions}; setters check their argument and name it in the error. */
     public static final class Builder {
         private final String uri;
-        private String keyPrefix = "sse";
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int historySize = 1000;
         private Duration historyAge = Duration.ofHours(1);
         private int offlineQueueSize = 1000;

@@ -65,6 +65,35 @@ class LimitsTest {
     }
 
     @Test
+    void streamsBeyondTheNodesLimit_get429_whoeverTheCaller_andAClosedOneFreesItsPlace() {
+        try (BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder().maxStreams(3).build())) {
+            List<OpenEventStream> open = new ArrayList<>();
+            try {
+                for (String user : List.of("alice", "bob", "carol")) {
+                    OpenEventStream stream = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", user));
+                    open.add(stream);
+                    assertEquals(200, stream.status(), user);
+                }
+                try (RawClient fourth = app.server.get("/topics/news")) {
+                    String body = fourth.readToEnd(WAIT);
+                    assertEquals(429, fourth.status(), fourth.head() + body);
+                    assertEquals("10", fourth.header("Retry-After"), fourth.head());
+                    assertEquals("{\"error\":\"this server has 3 streams open, the most it may: try again later\"}",
+                            body);
+                }
+                open.remove(0).close();
+                await().atMost(WAIT).until(() -> {
+                    try (RawClient again = app.server.get("/topics/news")) {
+                        return again.status() == 200;
+                    }
+                });
+            } finally {
+                open.forEach(OpenEventStream::close);
+            }
+        }
+    }
+
+    @Test
     void subscriptionNamingMoreAddressesThanAllowed_gets400() {
         try (BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder()
                 .maxAddressesPerSubscription(3).build())) {
@@ -81,6 +110,7 @@ class LimitsTest {
 
     @Test
     void defaults() {
+        assertEquals(10_000, RegistryOptions.defaults().maxStreams());
         assertEquals(100, RegistryOptions.defaults().maxStreamsPerCaller());
         assertEquals(100, RegistryOptions.defaults().maxAddressesPerSubscription());
     }

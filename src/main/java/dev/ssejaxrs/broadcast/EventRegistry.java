@@ -71,6 +71,10 @@ public final class EventRegistry implements AutoCloseable {
     private static final String RETRY_AFTER_LIMIT = "10";
     private static final int TOO_MANY_REQUESTS = 429;
 
+    /** The limits {@link #refusals()} counts, by their option's name. */
+    public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller",
+            "maxAddressesPerSubscription");
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
 
@@ -79,6 +83,8 @@ public final class EventRegistry implements AutoCloseable {
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
     /** Open streams per authenticated caller, for {@code maxStreamsPerCaller}; an entry goes at zero. */
     private final ConcurrentHashMap<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
+    /** Subscriptions refused by each limit, by the option's name (see {@link #LIMITS}). */
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     /** Open streams of this registry, for {@code maxStreams}. */
     private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -162,6 +168,23 @@ public final class EventRegistry implements AutoCloseable {
         Map<String, Long> byReason = new TreeMap<>();
         disconnects.forEach((reason, count) -> byReason.put(reason, count.sum()));
         return store.stats(BUSIEST, byReason);
+    }
+
+    /**
+     * How many subscriptions each limit refused since the registry was made, by the option's name: every one of
+     * {@link #LIMITS}, zeros included (the metric {@code sse.registry.refused}).
+     */
+    public Map<String, Long> refusals() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String limit : LIMITS) {
+            LongAdder count = refusals.get(limit);
+            counts.put(limit, count == null ? 0L : count.sum());
+        }
+        return counts;
+    }
+
+    private void refused(String limit) {
+        refusals.computeIfAbsent(limit, l -> new LongAdder()).increment();
     }
 
     /** Counts of one address (zeros when the registry keeps nothing of it). */
@@ -249,6 +272,7 @@ public final class EventRegistry implements AutoCloseable {
             if (addresses.size() > options.maxAddressesPerSubscription()) {
                 String reason = "a subscription may name at most " + options.maxAddressesPerSubscription()
                         + " addresses, not " + addresses.size();
+                refused("maxAddressesPerSubscription");
                 throw new BadRequestException(reason, json(Response.status(Response.Status.BAD_REQUEST), reason));
             }
             for (Address address : addresses) {
@@ -272,6 +296,7 @@ public final class EventRegistry implements AutoCloseable {
             }
             if (streams.incrementAndGet() > options.maxStreams()) {
                 streams.decrementAndGet();
+                refused("maxStreams");
                 String reason = "this server has " + options.maxStreams() + " streams open, the most it may: try again"
                         + " later";
                 throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
@@ -280,6 +305,7 @@ public final class EventRegistry implements AutoCloseable {
             String counted = caller.isAuthenticated() ? caller.name() : null;
             if (counted != null && !reserveStream(counted)) {
                 streams.decrementAndGet();
+                refused("maxStreamsPerCaller");
                 String reason = "caller " + counted + " has " + options.maxStreamsPerCaller()
                         + " streams open, the most it may: close one first";
                 throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)

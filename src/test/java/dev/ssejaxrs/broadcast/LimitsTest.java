@@ -43,6 +43,8 @@ class LimitsTest {
                     assertEquals("{\"error\":\"caller alice has 10 streams open, the most it may: close one first\"}",
                             body);
                 }
+                assertEquals(Map.of("maxStreams", 0L, "maxStreamsPerCaller", 1L, "maxAddressesPerSubscription", 0L),
+                        app.registry.refusals(), "counted for the metric sse.registry.refused");
                 try (OpenEventStream bob = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "bob"))) {
                     assertEquals(200, bob.status(), "another caller has streams of its own");
                     await().atMost(WAIT).until(() -> app.registry.stats(Address.topic("news")).subscribers() == 11);
@@ -81,6 +83,7 @@ class LimitsTest {
                     assertEquals("{\"error\":\"this server has 3 streams open, the most it may: try again later\"}",
                             body);
                 }
+                assertEquals(1L, app.registry.refusals().get("maxStreams"), "counted for the metric");
                 open.remove(0).close();
                 await().atMost(WAIT).until(() -> {
                     try (RawClient again = app.server.get("/topics/news")) {

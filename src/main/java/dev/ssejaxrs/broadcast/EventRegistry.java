@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
@@ -72,7 +73,7 @@ public final class EventRegistry implements AutoCloseable {
     private static final int TOO_MANY_REQUESTS = 429;
 
     /** The limits {@link #refusals()} counts, by their option's name. */
-    public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller",
+    public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller", "maxStreamsPerAddress",
             "maxAddressesPerSubscription");
 
     /** How many addresses {@link #stats()} lists at most. */
@@ -85,6 +86,8 @@ public final class EventRegistry implements AutoCloseable {
     private final ConcurrentHashMap<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
     /** Subscriptions refused by each limit, by the option's name (see {@link #LIMITS}). */
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    /** The client address of the current request (set by {@link BroadcastFeature}; null outside a request). */
+    private volatile Supplier<String> remoteAddresses = () -> null;
     /** Open streams of this registry, for {@code maxStreams}. */
     private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -297,19 +300,25 @@ public final class EventRegistry implements AutoCloseable {
             if (streams.incrementAndGet() > options.maxStreams()) {
                 streams.decrementAndGet();
                 refused("maxStreams");
-                String reason = "this server has " + options.maxStreams() + " streams open, the most it may: try again"
-                        + " later";
-                throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
-                        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+                throw tooMany("this server has " + options.maxStreams() + " streams open, the most it may: try again"
+                        + " later");
             }
-            String counted = caller.isAuthenticated() ? caller.name() : null;
-            if (counted != null && !reserveStream(counted)) {
+            String counted = caller.isAuthenticated() ? "caller " + caller.name() : null;
+            if (counted != null && !reserveStream(counted, options.maxStreamsPerCaller())) {
                 streams.decrementAndGet();
                 refused("maxStreamsPerCaller");
-                String reason = "caller " + counted + " has " + options.maxStreamsPerCaller()
-                        + " streams open, the most it may: close one first";
-                throw new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
-                        .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+                throw tooMany(counted + " has " + options.maxStreamsPerCaller()
+                        + " streams open, the most it may: close one first");
+            }
+            if (counted == null && options.maxStreamsPerAddress() > 0) {
+                String address = remoteAddresses.get();
+                counted = address == null ? null : "address " + address;
+                if (counted != null && !reserveStream(counted, options.maxStreamsPerAddress())) {
+                    streams.decrementAndGet();
+                    refused("maxStreamsPerAddress");
+                    throw tooMany("anonymous callers from " + counted + " have " + options.maxStreamsPerAddress()
+                            + " streams open, the most they may: close one first");
+                }
             }
             ConnectionQueue queue = queue();
             return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted))
@@ -358,12 +367,22 @@ public final class EventRegistry implements AutoCloseable {
         }
     }
 
-    /** Counts a stream of {@code caller} unless it has {@code maxStreamsPerCaller} open already. */
-    private boolean reserveStream(String caller) {
+    private static WebApplicationException tooMany(String reason) {
+        return new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+    }
+
+    /** How the registry learns the client address of the request that opens a subscription. */
+    void remoteAddresses(Supplier<String> addresses) {
+        remoteAddresses = Objects.requireNonNull(addresses, "addresses");
+    }
+
+    /** Counts a stream under {@code key} unless {@code max} are open under it already. */
+    private boolean reserveStream(String key, int max) {
         boolean[] reserved = {false};
-        streamsByCaller.compute(caller, (name, open) -> {
+        streamsByCaller.compute(key, (name, open) -> {
             int now = open == null ? 0 : open;
-            reserved[0] = now < options.maxStreamsPerCaller();
+            reserved[0] = now < max;
             return reserved[0] ? now + 1 : open;
         });
         return reserved[0];

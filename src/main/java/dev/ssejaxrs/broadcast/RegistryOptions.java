@@ -32,6 +32,8 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     429 with {@code Retry-After}</td></tr>
  * <tr><td>{@code maxStreamsPerCaller}</td><td>100</td><td>open streams of one authenticated caller at once;
  *     beyond: 429 with {@code Retry-After}</td></tr>
+ * <tr><td>{@code maxStreamsPerAddress}</td><td>none</td><td>open streams of anonymous callers from one client
+ *     address at once; beyond: 429 with {@code Retry-After}</td></tr>
  * <tr><td>{@code maxAddressesPerSubscription}</td><td>100</td><td>addresses one subscription may name; beyond:
  *     400</td></tr>
  * <tr><td>{@code authenticationChallenge}</td><td>{@code Bearer}</td><td>the {@code WWW-Authenticate}
@@ -62,6 +64,7 @@ public final class RegistryOptions {
     private final int maxStreams;
     private final int maxStreamsPerCaller;
     private final int maxAddressesPerSubscription;
+    private final int maxStreamsPerAddress;
     private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
     private final RedisOptions redis;
@@ -81,6 +84,7 @@ public final class RegistryOptions {
         maxStreams = b.maxStreams;
         maxStreamsPerCaller = b.maxStreamsPerCaller;
         maxAddressesPerSubscription = b.maxAddressesPerSubscription;
+        maxStreamsPerAddress = b.maxStreamsPerAddress;
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
         redis = b.redis;
@@ -190,6 +194,11 @@ public final class RegistryOptions {
         return maxStreamsPerCaller;
     }
 
+    /** The value set by {@link Builder#maxStreamsPerAddress}; 0: not limited. */
+    public int maxStreamsPerAddress() {
+        return maxStreamsPerAddress;
+    }
+
     /** The value set by {@link Builder#maxAddressesPerSubscription}. */
     public int maxAddressesPerSubscription() {
         return maxAddressesPerSubscription;
@@ -226,6 +235,7 @@ public final class RegistryOptions {
         private int maxStreams = 10_000;
         private int maxStreamsPerCaller = 100;
         private int maxAddressesPerSubscription = 100;
+        private int maxStreamsPerAddress;
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
         private RedisOptions redis;
@@ -317,6 +327,20 @@ public final class RegistryOptions {
                 throw new IllegalArgumentException("maxStreamsPerCaller must be at least 1: " + max);
             }
             maxStreamsPerCaller = max;
+            return this;
+        }
+
+        /**
+         * How many streams anonymous callers from one client address (as the container sees it: Grizzly's or the
+         * servlet request's remote address) may have open at once; 0, the default, does not count them. Behind a
+         * reverse proxy every client has the proxy's address, so this limit would be shared by all: set it only
+         * when the server sees the clients' own addresses. Beyond it: {@code 429} with {@code Retry-After}.
+         */
+        public Builder maxStreamsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxStreamsPerAddress must not be negative: " + max);
+            }
+            maxStreamsPerAddress = max;
             return this;
         }
 

@@ -43,7 +43,8 @@ class LimitsTest {
                     assertEquals("{\"error\":\"caller alice has 10 streams open, the most it may: close one first\"}",
                             body);
                 }
-                assertEquals(Map.of("maxStreams", 0L, "maxStreamsPerCaller", 1L, "maxAddressesPerSubscription", 0L),
+                assertEquals(Map.of("maxStreams", 0L, "maxStreamsPerCaller", 1L, "maxStreamsPerAddress", 0L,
+                        "maxAddressesPerSubscription", 0L),
                         app.registry.refusals(), "counted for the metric sse.registry.refused");
                 try (OpenEventStream bob = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "bob"))) {
                     assertEquals(200, bob.status(), "another caller has streams of its own");
@@ -90,6 +91,34 @@ class LimitsTest {
                         return again.status() == 200;
                     }
                 });
+            } finally {
+                open.forEach(OpenEventStream::close);
+            }
+        }
+    }
+
+    @Test
+    void anonymousStreamsFromOneAddress_beyondItsLimit_get429_authenticatedOnesAreCountedByCaller() {
+        try (BroadcastApp.Running app = new BroadcastApp.Running(RegistryOptions.builder().maxStreamsPerAddress(2)
+                .build())) {
+            List<OpenEventStream> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    open.add(EventStreamClient.open(app.target("topics/news")));
+                    assertEquals(200, open.get(i).status(), "anonymous stream " + (i + 1));
+                }
+                try (RawClient third = app.server.get("/topics/news")) {
+                    String body = third.readToEnd(WAIT);
+                    assertEquals(429, third.status(), third.head() + body);
+                    assertEquals("10", third.header("Retry-After"), third.head());
+                    assertEquals("{\"error\":\"anonymous callers from address 127.0.0.1 have 2 streams open, the most"
+                            + " they may: close one first\"}", body);
+                }
+                OpenEventStream alice = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "alice"));
+                open.add(alice);
+                assertEquals(200, alice.status(), "an authenticated caller is counted by name, not address");
+                assertEquals(1L, app.registry.refusals().get("maxStreamsPerAddress"));
+                assertEquals(0, RegistryOptions.defaults().maxStreamsPerAddress(), "off by default (proxies)");
             } finally {
                 open.forEach(OpenEventStream::close);
             }

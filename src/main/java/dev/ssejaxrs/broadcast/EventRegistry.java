@@ -1,6 +1,7 @@
 package dev.ssejaxrs.broadcast;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -11,7 +12,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -76,6 +81,10 @@ public final class EventRegistry implements AutoCloseable {
     public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller", "maxStreamsPerAddress",
             "maxAddressesPerSubscription");
 
+    /** The last event of a stream whose caller's credentials expired; no id, so a resume loses nothing. */
+    static final SseEvent CREDENTIALS_EXPIRED = SseEvent.builder().event("credentials-expired")
+            .data("the credentials of this stream expired: refresh them, then reconnect with Last-Event-ID").build();
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
 
@@ -88,6 +97,8 @@ public final class EventRegistry implements AutoCloseable {
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     /** The client address of the current request (set by {@link BroadcastFeature}; null outside a request). */
     private volatile Supplier<String> remoteAddresses = () -> null;
+    /** Made on the first caller with an expiry when the options name no scheduler; shut down on close. */
+    private ScheduledExecutorService ownExpiries;
     /** Open streams of this registry, for {@code maxStreams}. */
     private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -201,6 +212,11 @@ public final class EventRegistry implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (ownExpiries != null) {
+                ownExpiries.shutdownNow();
+            }
+        }
         store.close();
     }
 
@@ -320,8 +336,19 @@ public final class EventRegistry implements AutoCloseable {
                             + " streams open, the most they may: close one first");
                 }
             }
+            Instant expiry = caller.expiresAt();
+            if (expiry != null && !expiry.isAfter(Instant.now())) {
+                releaseCounted(counted);
+                String reason = "the credentials of " + caller.name() + " expired at " + expiry;
+                throw new NotAuthorizedException(reason, Response.status(Response.Status.UNAUTHORIZED)
+                        .header(HttpHeaders.WWW_AUTHENTICATE, options.authenticationChallenge())
+                        .type(MediaType.TEXT_PLAIN_TYPE).entity(reason).build());
+            }
             ConnectionQueue queue = queue();
-            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted))
+            ScheduledFuture<?> expiring = expiry == null ? null : expiries().schedule(
+                    () -> queue.expire(CREDENTIALS_EXPIRED),
+                    Math.max(0, Duration.between(Instant.now(), expiry).toMillis()), TimeUnit.MILLISECONDS);
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted, expiring))
                     .errorEvent(retryHint(queue)).build());
         }
 
@@ -352,18 +379,46 @@ public final class EventRegistry implements AutoCloseable {
             };
         }
 
-        private Consumer<CloseReason> onClose(ConnectionQueue queue, String caller) {
+        private Consumer<CloseReason> onClose(ConnectionQueue queue, String caller, ScheduledFuture<?> expiring) {
             Consumer<CloseReason> userOnClose = options.streamOptions.onClose();
             return reason -> {
-                streams.decrementAndGet();
-                if (caller != null) {
-                    releaseStream(caller);
+                if (expiring != null) {
+                    expiring.cancel(false);
                 }
+                releaseCounted(caller);
                 store.leave(queue);
-                String counted = queue.endedAsSlow() ? "SLOW_CONSUMER" : reason.name();
+                String counted = queue.endedAsSlow() ? "SLOW_CONSUMER"
+                        : queue.endedAsExpired() ? "CREDENTIALS_EXPIRED" : reason.name();
                 disconnects.computeIfAbsent(counted, r -> new LongAdder()).increment();
                 userOnClose.accept(reason);
             };
+        }
+    }
+
+    /** Releases what {@code open()} counted: the node's stream and the caller's or address's, when counted. */
+    private void releaseCounted(String counted) {
+        streams.decrementAndGet();
+        if (counted != null) {
+            releaseStream(counted);
+        }
+    }
+
+    /** The scheduler of credential expiries: the options' one, else the registry's own (one daemon thread). */
+    private ScheduledExecutorService expiries() {
+        if (options.scheduler() != null) {
+            return options.scheduler();
+        }
+        synchronized (this) {
+            if (ownExpiries == null) {
+                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, task -> {
+                    Thread t = new Thread(task, "sse-credential-expiry");
+                    t.setDaemon(true);
+                    return t;
+                });
+                own.setRemoveOnCancelPolicy(true); // a stream that ends first leaves nothing behind
+                ownExpiries = own;
+            }
+            return ownExpiries;
         }
     }
 

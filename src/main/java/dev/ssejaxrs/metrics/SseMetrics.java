@@ -160,6 +160,7 @@ public final class SseMetrics implements MeterBinder {
             reasons.add(reason.name());
         }
         reasons.add("SLOW_CONSUMER");
+        reasons.add("CREDENTIALS_EXPIRED");
         for (String reason : reasons) {
             made.add(counter(meters, "sse.registry.disconnects", registry,
                     r -> stats.get().disconnects().getOrDefault(reason, 0L), tags.and("reason", reason),

@@ -65,6 +65,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private boolean completing;
     private boolean completed;
     private volatile boolean slow;
+    private volatile boolean expired;
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
             SseEvent greeting, RegistryOptions options) {
@@ -220,6 +221,27 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
                 return Offer.DELIVERED_DROPPING_ONE;
             }
         }
+    }
+
+    /** Whether the caller's credentials expired and ended this subscriber ({@link #expire}). */
+    public boolean endedAsExpired() {
+        return expired;
+    }
+
+    /**
+     * Ends this subscriber's stream after what is already queued and then {@code last}, because its caller's
+     * credentials expired.
+     */
+    public void expire(SseEvent last) {
+        synchronized (this) {
+            if (cancelled || completing) {
+                return;
+            }
+            queue.add(last); // beyond the capacity by one: the client must learn why its stream ends
+            completing = true;
+            expired = true;
+        }
+        deliver();
     }
 
     /** Ends this subscriber's stream after what is already queued (its client reconnects and catches up). */

@@ -53,7 +53,7 @@ class BrowserIT {
     }
 
     private static String post(String path, String body) throws IOException, InterruptedException {
-        return post(path, body, "text/plain");
+        return post(path, body, "application/x-www-form-urlencoded"); // text/plain: 415 (cross-site forms)
     }
 
     private static String post(String path, String body, String type) throws IOException, InterruptedException {
@@ -129,6 +129,32 @@ class BrowserIT {
                 + ".length")).doubleValue(), "the message arrived as text, not as markup");
         assertEquals("", browser.evaluate("document.querySelector('form').text.value"), "htmx reset the form");
         browser.screenshot(Path.of("target", "browser-htmx.png"));
+    }
+
+    @Test
+    void htmxPage_storedXssPayload_rendersAsText_andTopicsCannotReachThePage() throws Exception {
+        String payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>";
+        browser.navigate("http://127.0.0.1:" + demo.port() + "/htmx");
+        browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
+                "document.body.innerText");
+        String title = (String) browser.evaluate("document.title");
+        // issue 26: this went into the page as HTML; now /topics/htmx is a client topic of its own
+        publish("/topics/htmx", payload);
+        post("/htmx/messages", "text=" + java.net.URLEncoder.encode(payload, java.nio.charset.StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded");
+        browser.awaitTrue("document.querySelectorAll('#messages li').length >= 1", WAIT,
+                "document.getElementById('messages').innerHTML");
+        assertEquals(1.0, ((Number) browser.evaluate("document.querySelectorAll('#messages li').length"))
+                .doubleValue(), "only the escaped message, published after the raw one, reached the page");
+        assertEquals(payload, browser.evaluate("document.querySelector('#messages li').textContent"
+                + ".replace(/^\\d\\d:\\d\\d:\\d\\d /, '')"), "the payload shows as text");
+        assertEquals(0.0, ((Number) browser.evaluate("document.querySelectorAll('#messages img, #messages script')"
+                + ".length")).doubleValue(), "no element made of the payload");
+        assertEquals(title, browser.evaluate("document.title"), "no script of the payload ran");
+        // and the page's policy would stop an inline script that got in anyway
+        assertEquals(title, browser.evaluate("(() => { const s = document.createElement('script');"
+                + " s.textContent = \"document.title = 'inline ran'\"; document.body.appendChild(s);"
+                + " return document.title; })()"), "the Content-Security-Policy blocks inline scripts");
     }
 
     @Test

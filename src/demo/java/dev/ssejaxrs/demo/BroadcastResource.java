@@ -129,27 +129,25 @@ public final class BroadcastResource {
     }
 
     /**
-     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with the reason as JSON,
-     * for the client to try again (nothing was stored).
+     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with a JSON reason and
+     * {@code Retry-After}, for the client to try again (nothing was stored); the library's message, which names the
+     * Redis host and user, stays on the server.
      */
     static Delivery published(CompletionStage<Delivery> publishing) {
         try {
             return publishing.toCompletableFuture().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RedisUnavailableException unavailable) {
-                throw new WebApplicationException(unavailable.getMessage(), Response.status(503).build());
+                throw new WebApplicationException("cannot publish now: the event store is unavailable (nothing was "
+                        + "stored); try again", Response.status(503).header("Retry-After", "5").build());
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    /** The address named by a parameter or field, checked against the registry's name rule (else 400). */
+    /** The address a client names in a parameter or field (see {@link ClientAddresses}); a bad name is a 400. */
     private Address address(String field, Address.Kind kind, String name) {
-        try {
-            return registry.options().checkName(new Address(kind, name == null ? "" : name));
-        } catch (IllegalArgumentException e) {
-            throw JsonErrors.badRequest(field + ": " + e.getMessage());
-        }
+        return ClientAddresses.of(registry, field, kind, name);
     }
 
     /** Runs a setter of the event builder; its complaint becomes a 400 naming {@code field}. */

@@ -12,6 +12,7 @@ import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.postgres.PostgresChangeFeed;
+import dev.ssejaxrs.redis.RedisOptions;
 
 /**
  * The demo's JAX-RS application: its resources (registered as classes, their collaborators injected with
@@ -37,6 +38,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         register(IndexPage.class);
         register(StatsResource.class);
         register(JsonErrors.class);
+        register(BrowserGuard.class); // Host (DNS rebinding), Origin, content types, the pages' CSP
+        register(PageScripts.class);
         // the use cases: a database change feed, job progress, htmx, a live dashboard
         register(TodoResource.class);
         register(JobResource.class);
@@ -55,7 +58,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         // authenticated principal subscribe to its own recipient stream.
         RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone());
         if (redisUri != null) {
-            options.redis(redisUri); // several demo processes on one Redis share topics, recipients and ids
+            // several demo processes on one Redis share topics, recipients and ids; other applications do not
+            options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());
         }
         registry = new EventRegistry(options.build());
         register(new BroadcastFeature(registry));

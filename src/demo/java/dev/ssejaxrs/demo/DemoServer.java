@@ -132,7 +132,7 @@ public final class DemoServer implements AutoCloseable {
         DemoTls tls = tls(args);
         DemoServer demo = start(port, option(args, "--postgres"), option(args, "--redis"), tls);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
-        LOG.log(Level.INFO, "todos in PostgreSQL at {0}", demo.jdbcUrl());
+        LOG.log(Level.INFO, "todos in PostgreSQL at {0}", TodoDatabase.shown(demo.jdbcUrl())); // no credentials
         LOG.log(Level.INFO, "sse-jaxrs demo listening on {0} ({1}; started in {2,number,#} ms; Ctrl+C stops it)",
                 demo.url(), tls == null ? "HTTP/1.1 and h2c" : tls.isSelfSigned()
                         ? "HTTP/2 and HTTP/1.1; the certificate is self-signed: the browser warns once"

@@ -52,10 +52,6 @@ public final class EventsResource {
     }
 
     private Address checked(String parameter, Address.Kind kind, String name) {
-        try {
-            return registry.options().checkName(new Address(kind, name));
-        } catch (IllegalArgumentException e) {
-            throw JsonErrors.badRequest(parameter + ": " + e.getMessage());
-        }
+        return ClientAddresses.of(registry, parameter, kind, name);
     }
 }

@@ -34,7 +34,7 @@ public final class JsonErrors implements ExceptionMapper<WebApplicationException
     public Response toResponse(WebApplicationException e) {
         Response original = e.getResponse();
         String message = e.getMessage() != null ? e.getMessage() : original.getStatusInfo().getReasonPhrase();
-        return Response.status(original.getStatus())
+        return Response.fromResponse(original) // its headers too (Retry-After, WWW-Authenticate)
                 .type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
                 .entity(json(Map.of("error", message)))
                 .build();

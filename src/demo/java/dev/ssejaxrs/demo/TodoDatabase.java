@@ -68,10 +68,24 @@ final class TodoDatabase implements AutoCloseable {
     /** Uses the database at {@code jdbcUrl} (user and password in the URL or the pgjdbc defaults). */
     static TodoDatabase at(String jdbcUrl) throws SQLException {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("--postgres must be a jdbc:postgresql: URL: " + jdbcUrl);
+            throw new IllegalArgumentException("--postgres must be a jdbc:postgresql: URL: " + shown(jdbcUrl));
         }
         createSchema(jdbcUrl);
         return new TodoDatabase(CompletableFuture.completedFuture(new Ready(null, jdbcUrl)));
+    }
+
+    /**
+     * A JDBC URL to show in a log line or a message: without user info ({@code //user:password@}) and without its
+     * parameters (pgjdbc takes {@code ?user=...&password=...}); {@code jdbc:postgresql://host:port/db?...}.
+     */
+    static String shown(String jdbcUrl) {
+        String url = jdbcUrl;
+        int query = url.indexOf('?');
+        String shown = query < 0 ? url : url.substring(0, query) + "?...";
+        int at = shown.lastIndexOf('@');
+        int authority = shown.indexOf("//");
+        return at > authority && authority >= 0 ? shown.substring(0, authority + 2) + "***" + shown.substring(at)
+                : shown;
     }
 
     /** Waits until the database is ready, at most {@code limit}; fails with the reason it could not start. */

@@ -11,7 +11,14 @@ import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.spi.Container;
 import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
+import java.util.function.Supplier;
+
 import dev.ssejaxrs.internal.cdi.CdiRegistry;
+import dev.ssejaxrs.internal.core.ClassPresence;
+import dev.ssejaxrs.internal.grizzly.GrizzlySupport;
+import dev.ssejaxrs.internal.jersey.JerseyInternals;
+import dev.ssejaxrs.internal.servlet.ServletSupport;
+import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 import dev.ssejaxrs.internal.core.ItemEncoder;
 
 /**
@@ -70,8 +77,20 @@ public final class BroadcastFeature implements Feature {
                 bind(served).to(EventRegistry.class);
             }
         });
+        context.register(InvalidAddressMapper.class); // a bad name from publish(...): 400 JSON, not a 500
+        served.remoteAddresses(remoteAddresses(JerseyInternals.of(context))); // for maxStreamsPerAddress
         context.register(new RegistryLifecycle(served, ownRegistry && cdiBean == null));
         return true;
+    }
+
+    /** The client address of the request being served, from Grizzly or the servlet container; else {@code null}. */
+    private static Supplier<String> remoteAddresses(JerseyInternals jersey) {
+        boolean grizzly = ClassPresence.present("org.glassfish.grizzly.http.server.Request");
+        boolean servlet = ClassPresence.present("jakarta.servlet.http.HttpServletRequest");
+        return () -> {
+            String address = grizzly ? GrizzlySupport.remoteAddress(jersey) : null;
+            return address == null && servlet ? ServletSupport.remoteAddress(jersey) : address;
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ssejaxrs.broadcast;
 
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.SecurityContext;
  * Caller caller = Caller.of(securityContext, Set.of("admin"));
  * caller.name();            // "alice", or null when anonymous
  * caller.hasRole("admin");  // what isUserInRole("admin") said when the caller was taken
+ * caller.withExpiry(Instant.ofEpochSecond(jwt.exp())); // its streams end then (see the security guide)
  * }</pre>
  */
 public final class Caller {
@@ -25,10 +27,37 @@ public final class Caller {
 
     private final String name;
     private final Set<String> roles;
+    private final Instant expiresAt;
 
     private Caller(String name, Set<String> roles) {
+        this(name, roles, null);
+    }
+
+    private Caller(String name, Set<String> roles, Instant expiresAt) {
         this.name = name;
         this.roles = roles;
+        this.expiresAt = expiresAt;
+    }
+
+    /**
+     * This caller with credentials that expire at {@code expiry} (say a token's {@code exp}): a subscription opened
+     * after it is refused with 401, and an open stream ends at it, after an {@code event: credentials-expired} (no
+     * id, so the client's next {@code Last-Event-ID} loses nothing): refresh, then reconnect.
+     *
+     * @param expiry when the credentials expire (not null)
+     * @return a caller with the same name and roles that expires then
+     */
+    public Caller withExpiry(Instant expiry) {
+        return new Caller(name, roles, Objects.requireNonNull(expiry, "expiry"));
+    }
+
+    /**
+     * When the caller's credentials expire.
+     *
+     * @return the expiry, or {@code null} when they do not expire
+     */
+    public Instant expiresAt() {
+        return expiresAt;
     }
 
     /**
@@ -106,6 +135,7 @@ public final class Caller {
 
     @Override
     public String toString() {
-        return name == null ? "anonymous" : name + (roles.isEmpty() ? "" : " " + new TreeSet<>(roles));
+        return (name == null ? "anonymous" : name + (roles.isEmpty() ? "" : " " + new TreeSet<>(roles)))
+                + (expiresAt == null ? "" : " until " + expiresAt);
     }
 }

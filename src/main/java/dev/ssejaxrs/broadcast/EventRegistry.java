@@ -1,5 +1,7 @@
 package dev.ssejaxrs.broadcast;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,11 +12,21 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -22,6 +34,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.ClassPresence;
 import dev.ssejaxrs.internal.core.ItemEncoder;
+import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -66,6 +79,23 @@ import dev.ssejaxrs.stream.StreamOptions;
  * Redis stored the event (see the README's "Several nodes").
  */
 public final class EventRegistry implements AutoCloseable {
+    /** The shortest {@code retry:} sent when the store cannot serve a subscription (Redis away). */
+    public static final Duration RETRY_MIN = Duration.ofSeconds(5);
+    /** The longest {@code retry:} sent when the store cannot serve a subscription. */
+    public static final Duration RETRY_MAX = Duration.ofSeconds(30);
+
+    /** The {@code Retry-After} of a 429 for {@code maxStreamsPerCaller}, in seconds. */
+    private static final String RETRY_AFTER_LIMIT = "10";
+    private static final int TOO_MANY_REQUESTS = 429;
+
+    /** The limits {@link #refusals()} counts, by their option's name. */
+    public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller", "maxStreamsPerAddress",
+            "maxAddressesPerSubscription");
+
+    /** The last event of a stream whose caller's credentials expired; no id, so a resume loses nothing. */
+    static final SseEvent CREDENTIALS_EXPIRED = SseEvent.builder().event("credentials-expired")
+            .data("the credentials of this stream expired: refresh them, then reconnect with Last-Event-ID").build();
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
     /** A class of Lettuce, the Redis client the registry on Redis needs. */
@@ -76,6 +106,16 @@ public final class EventRegistry implements AutoCloseable {
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
     /** Writes the JSON data of published events: the serving application's providers once it has started. */
     private volatile ItemEncoder json = ItemEncoder.DEFAULT;
+    /** Open streams per authenticated caller, for {@code maxStreamsPerCaller}; an entry goes at zero. */
+    private final ConcurrentHashMap<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
+    /** Subscriptions refused by each limit, by the option's name (see {@link #LIMITS}). */
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    /** The client address of the current request (set by {@link BroadcastFeature}; null outside a request). */
+    private volatile Supplier<String> remoteAddresses = () -> null;
+    /** Made on the first caller with an expiry when the options name no scheduler; shut down on close. */
+    private ScheduledExecutorService ownExpiries;
+    /** Open streams of this registry, for {@code maxStreams}. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * A registry with {@code options}: kept in this process's memory, or in Redis when the options
@@ -120,8 +160,10 @@ public final class EventRegistry implements AutoCloseable {
      *     {@link Delivery#delivered()} is 0), or fails at once with
      *     {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away (nothing is buffered); Redis
      *     completes the stage on its I/O thread: continue with non-blocking work only
-     * @throws IllegalArgumentException when the address name is not one the options accept, or the application's
-     *     JSON provider fails on the value of an {@code SseEvent.json(value)}
+     * @throws InvalidAddressException when the address name is not one the options accept (a resource method
+     *     that lets it through answers 400 with JSON, see {@link BroadcastFeature})
+     * @throws IllegalArgumentException when the application's JSON provider fails on the value of an
+     *     {@code SseEvent.json(value)}
      * @throws IllegalStateException when the event's data is {@code SseEvent.json(value)} and nothing can write JSON
      */
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
@@ -230,6 +272,25 @@ public final class EventRegistry implements AutoCloseable {
     }
 
     /**
+     * How many subscriptions each limit refused since the registry was made, by the option's name: every one of
+     * {@link #LIMITS}, zeros included (the metric {@code sse.registry.refused}).
+     *
+     * @return the refusals by limit name, in the order of {@link #LIMITS}
+     */
+    public Map<String, Long> refusals() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String limit : LIMITS) {
+            LongAdder count = refusals.get(limit);
+            counts.put(limit, count == null ? 0L : count.sum());
+        }
+        return counts;
+    }
+
+    private void refused(String limit) {
+        refusals.computeIfAbsent(limit, l -> new LongAdder()).increment();
+    }
+
+    /**
      * Counts of one address (zeros when the registry keeps nothing of it).
      *
      * @param address the topic or recipient (not null)
@@ -245,6 +306,11 @@ public final class EventRegistry implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (ownExpiries != null) {
+                ownExpiries.shutdownNow();
+            }
+        }
         store.close();
     }
 
@@ -329,16 +395,26 @@ public final class EventRegistry implements AutoCloseable {
          * happens before what: {@code open()} takes the subscription's position (the newest id so far); then the
          * resource method returns and Jersey sends the response head; then the stream starts and the subscriber
          * joins its addresses, with a replay of what was published to them after that position (or after its
-         * {@code Last-Event-ID}). So in memory every event published once the client has the head, even before
-         * the join, reaches it; one that is no longer retained by then makes it start with
-         * {@code replay-incomplete}. With Redis, the join completes after a few round trips and delivers what is
-         * published from its start (the stream ends at once when Redis is away).
+         * {@code Last-Event-ID}). So every event published once the client has the head, even before the join,
+         * reaches it; one that is no longer retained by then makes it start with {@code replay-incomplete}. With
+         * Redis, taking the position is one round trip, the join completes after a few more, and the stream ends
+         * at once when Redis is away.
          *
          * @return the subscriber's stream, not yet joined to its addresses
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
-         * @throws ForbiddenException (403, with the reason as body) when the access policy refuses the caller
+         * @throws NotAuthorizedException (401, with the options'
+         *     {@linkplain RegistryOptions.Builder#authenticationChallenge challenge} in {@code WWW-Authenticate} and
+         *     the reason as body) when the access policy refuses an anonymous caller
+         * @throws ForbiddenException (403, with the reason as body) when the access policy refuses an
+         *     authenticated caller
          */
         public EventStream open() {
+            if (addresses.size() > options.maxAddressesPerSubscription()) {
+                String reason = "a subscription may name at most " + options.maxAddressesPerSubscription()
+                        + " addresses, not " + addresses.size();
+                refused("maxAddressesPerSubscription");
+                throw new BadRequestException(reason, json(Response.status(Response.Status.BAD_REQUEST), reason));
+            }
             for (Address address : addresses) {
                 try {
                     options.checkName(address);
@@ -348,13 +424,54 @@ public final class EventRegistry implements AutoCloseable {
             }
             for (Address address : addresses) {
                 String refusal = options.accessPolicy().refusal(address, caller);
+                if (refusal != null && !caller.isAuthenticated()) {
+                    // RFC 9110, 15.5.2: credentials may help, and the challenge says which
+                    throw new NotAuthorizedException(refusal, Response.status(Response.Status.UNAUTHORIZED)
+                            .header(HttpHeaders.WWW_AUTHENTICATE, options.authenticationChallenge())
+                            .type(MediaType.TEXT_PLAIN_TYPE).entity(refusal).build());
+                }
                 if (refusal != null) {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
             }
             greeting = greeting == null ? null : withJson(greeting);
+            if (streams.incrementAndGet() > options.maxStreams()) {
+                streams.decrementAndGet();
+                refused("maxStreams");
+                throw tooMany("this server has " + options.maxStreams() + " streams open, the most it may: try again"
+                        + " later");
+            }
+            String counted = caller.isAuthenticated() ? "caller " + caller.name() : null;
+            if (counted != null && !reserveStream(counted, options.maxStreamsPerCaller())) {
+                streams.decrementAndGet();
+                refused("maxStreamsPerCaller");
+                throw tooMany(counted + " has " + options.maxStreamsPerCaller()
+                        + " streams open, the most it may: close one first");
+            }
+            if (counted == null && options.maxStreamsPerAddress() > 0) {
+                String address = remoteAddresses.get();
+                counted = address == null ? null : "address " + address;
+                if (counted != null && !reserveStream(counted, options.maxStreamsPerAddress())) {
+                    streams.decrementAndGet();
+                    refused("maxStreamsPerAddress");
+                    throw tooMany("anonymous callers from " + counted + " have " + options.maxStreamsPerAddress()
+                            + " streams open, the most they may: close one first");
+                }
+            }
+            Instant expiry = caller.expiresAt();
+            if (expiry != null && !expiry.isAfter(Instant.now())) {
+                releaseCounted(counted);
+                String reason = "the credentials of " + caller.name() + " expired at " + expiry;
+                throw new NotAuthorizedException(reason, Response.status(Response.Status.UNAUTHORIZED)
+                        .header(HttpHeaders.WWW_AUTHENTICATE, options.authenticationChallenge())
+                        .type(MediaType.TEXT_PLAIN_TYPE).entity(reason).build());
+            }
             ConnectionQueue queue = queue();
-            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue)).build());
+            ScheduledFuture<?> expiring = expiry == null ? null : expiries().schedule(
+                    () -> queue.expire(CREDENTIALS_EXPIRED),
+                    Math.max(0, Duration.between(Instant.now(), expiry).toMillis()), TimeUnit.MILLISECONDS);
+            return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted, expiring))
+                    .errorEvent(retryHint(queue)).build());
         }
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
@@ -362,15 +479,99 @@ public final class EventRegistry implements AutoCloseable {
             return new ConnectionQueue(store, addresses, caller, lastEventId, store.openPosition(), greeting, options);
         }
 
-        private Consumer<CloseReason> onClose(ConnectionQueue queue) {
+        /**
+         * When the store cannot serve the join (Redis away, the registry closing), the stream's last event carries
+         * a {@code retry:} of {@link #RETRY_MIN} to {@link #RETRY_MAX}, at random: browsers then come back spread
+         * out, instead of all at once every 3 s while the store is away. The options' own errorEvent is kept (and
+         * given the retry unless it has one); other errors are its alone.
+         */
+        private Function<Throwable, SseEvent> retryHint(ConnectionQueue queue) {
+            Function<Throwable, SseEvent> own = options.streamOptions.errorEvent();
+            return error -> {
+                SseEvent event = own.apply(error);
+                if (!queue.joinRefused()) {
+                    return event;
+                }
+                Duration retry = Duration.ofMillis(ThreadLocalRandom.current()
+                        .nextLong(RETRY_MIN.toMillis(), RETRY_MAX.toMillis() + 1));
+                if (event == null) {
+                    return SseEvent.builder().retry(retry).build();
+                }
+                return event.retry() != null ? event : event.toBuilder().retry(retry).build();
+            };
+        }
+
+        private Consumer<CloseReason> onClose(ConnectionQueue queue, String caller, ScheduledFuture<?> expiring) {
             Consumer<CloseReason> userOnClose = options.streamOptions.onClose();
             return reason -> {
+                if (expiring != null) {
+                    expiring.cancel(false);
+                }
+                releaseCounted(caller);
                 store.leave(queue);
-                String counted = queue.endedAsSlow() ? "SLOW_CONSUMER" : reason.name();
+                String counted = queue.endedAsSlow() ? "SLOW_CONSUMER"
+                        : queue.endedAsExpired() ? "CREDENTIALS_EXPIRED" : reason.name();
                 disconnects.computeIfAbsent(counted, r -> new LongAdder()).increment();
                 userOnClose.accept(reason);
             };
         }
+    }
+
+    /** Releases what {@code open()} counted: the node's stream and the caller's or address's, when counted. */
+    private void releaseCounted(String counted) {
+        streams.decrementAndGet();
+        if (counted != null) {
+            releaseStream(counted);
+        }
+    }
+
+    /** The scheduler of credential expiries: the options' one, else the registry's own (one daemon thread). */
+    private ScheduledExecutorService expiries() {
+        if (options.scheduler() != null) {
+            return options.scheduler();
+        }
+        synchronized (this) {
+            if (ownExpiries == null) {
+                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, task -> {
+                    Thread t = new Thread(task, "sse-credential-expiry");
+                    t.setDaemon(true);
+                    return t;
+                });
+                own.setRemoveOnCancelPolicy(true); // a stream that ends first leaves nothing behind
+                ownExpiries = own;
+            }
+            return ownExpiries;
+        }
+    }
+
+    private static WebApplicationException tooMany(String reason) {
+        return new WebApplicationException(reason, json(Response.status(TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_LIMIT), reason));
+    }
+
+    /** How the registry learns the client address of the request that opens a subscription. */
+    void remoteAddresses(Supplier<String> addresses) {
+        remoteAddresses = Objects.requireNonNull(addresses, "addresses");
+    }
+
+    /** Counts a stream under {@code key} unless {@code max} are open under it already. */
+    private boolean reserveStream(String key, int max) {
+        boolean[] reserved = {false};
+        streamsByCaller.compute(key, (name, open) -> {
+            int now = open == null ? 0 : open;
+            reserved[0] = now < max;
+            return reserved[0] ? now + 1 : open;
+        });
+        return reserved[0];
+    }
+
+    private void releaseStream(String caller) {
+        streamsByCaller.computeIfPresent(caller, (name, open) -> open <= 1 ? null : open - 1);
+    }
+
+    private static Response json(Response.ResponseBuilder response, String reason) {
+        return response.type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+                .entity(InvalidAddressMapper.errorJson(reason)).build();
     }
 
     private static Response plain(Response.Status status, String message) {

@@ -31,6 +31,16 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     {@code replay-incomplete})</td></tr>
  * <tr><td>{@code addressNames}</td><td>1 to 200 characters, no control character</td><td>topic and recipient
  *     names the registry accepts (others: 400, before any state exists)</td></tr>
+ * <tr><td>{@code maxStreams}</td><td>10,000</td><td>open streams of the registry on this node at once; beyond:
+ *     429 with {@code Retry-After}</td></tr>
+ * <tr><td>{@code maxStreamsPerCaller}</td><td>100</td><td>open streams of one authenticated caller at once;
+ *     beyond: 429 with {@code Retry-After}</td></tr>
+ * <tr><td>{@code maxStreamsPerAddress}</td><td>none</td><td>open streams of anonymous callers from one client
+ *     address at once; beyond: 429 with {@code Retry-After}</td></tr>
+ * <tr><td>{@code maxAddressesPerSubscription}</td><td>100</td><td>addresses one subscription may name; beyond:
+ *     400</td></tr>
+ * <tr><td>{@code authenticationChallenge}</td><td>{@code Bearer}</td><td>the {@code WWW-Authenticate}
+ *     challenge of the 401 that an anonymous caller refused by the access policy gets</td></tr>
  * <tr><td>{@code roles}</td><td>none</td><td>roles checked when a subscription opens, for the
  *     {@link Caller}</td></tr>
  * <tr><td>{@code scheduler}</td><td>the registry's own (one thread, only while something waits to
@@ -54,6 +64,11 @@ public final class RegistryOptions {
     private final int maxRecipients;
     final Pattern addressNames;
     final List<String> roles;
+    private final String authenticationChallenge;
+    private final int maxStreams;
+    private final int maxStreamsPerCaller;
+    private final int maxAddressesPerSubscription;
+    private final int maxStreamsPerAddress;
     private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
     private final RedisOptions redis;
@@ -70,6 +85,11 @@ public final class RegistryOptions {
         maxRecipients = b.maxRecipients;
         addressNames = b.addressNames;
         roles = b.roles;
+        authenticationChallenge = b.authenticationChallenge;
+        maxStreams = b.maxStreams;
+        maxStreamsPerCaller = b.maxStreamsPerCaller;
+        maxAddressesPerSubscription = b.maxAddressesPerSubscription;
+        maxStreamsPerAddress = b.maxStreamsPerAddress;
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
         redis = b.redis;
@@ -103,19 +123,40 @@ public final class RegistryOptions {
      *
      * @param address the address to check (not null)
      * @return {@code address} itself
-     * @throws IllegalArgumentException when it is not: the message names the address kind and quotes (a bounded
+     * @throws InvalidAddressException when it is not: the message names the address kind and quotes (a bounded
      *     part of) the name
      */
     public Address checkName(Address address) {
         Objects.requireNonNull(address, "address");
+        int lone = loneSurrogate(address.name());
+        if (lone >= 0) {
+            // UTF-8 cannot encode it: Redis keys would write '?' for it, and two names would share one key
+            throw new InvalidAddressException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " name must be well-formed UTF-16: a lone surrogate U+"
+                    + Integer.toHexString(address.name().charAt(lone)).toUpperCase(java.util.Locale.ROOT)
+                    + " at index " + lone);
+        }
         if (!addressNames.matcher(address.name()).matches()) {
             String name = address.name();
             String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...(" + name.length() + " chars)";
-            throw new IllegalArgumentException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
+            throw new InvalidAddressException(address.kind().name().toLowerCase(java.util.Locale.ROOT)
                     + " name must match " + addressNames.pattern() + ": \""
                     + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"");
         }
         return address;
+    }
+
+    /** The index of the first surrogate not in a high-low pair, or -1. */
+    private static int loneSurrogate(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -191,6 +232,51 @@ public final class RegistryOptions {
     }
 
     /**
+     * The value set by {@link Builder#maxStreams}.
+     *
+     * @return how many streams may be open at once on this node
+     */
+    public int maxStreams() {
+        return maxStreams;
+    }
+
+    /**
+     * The value set by {@link Builder#maxStreamsPerCaller}.
+     *
+     * @return how many streams one authenticated caller may have open at once
+     */
+    public int maxStreamsPerCaller() {
+        return maxStreamsPerCaller;
+    }
+
+    /**
+     * The value set by {@link Builder#maxStreamsPerAddress}.
+     *
+     * @return how many streams anonymous callers from one client address may have open at once (0: not limited)
+     */
+    public int maxStreamsPerAddress() {
+        return maxStreamsPerAddress;
+    }
+
+    /**
+     * The value set by {@link Builder#maxAddressesPerSubscription}.
+     *
+     * @return how many addresses one subscription may name
+     */
+    public int maxAddressesPerSubscription() {
+        return maxAddressesPerSubscription;
+    }
+
+    /**
+     * The value set by {@link Builder#authenticationChallenge}.
+     *
+     * @return the {@code WWW-Authenticate} challenge of a 401
+     */
+    public String authenticationChallenge() {
+        return authenticationChallenge;
+    }
+
+    /**
      * The value set by {@link Builder#maxAddresses}.
      *
      * @return how many addresses the registry keeps at once
@@ -230,6 +316,11 @@ public final class RegistryOptions {
         private int maxRecipients = 10_000;
         private Pattern addressNames = DEFAULT_ADDRESS_NAMES;
         private List<String> roles = List.of();
+        private String authenticationChallenge = "Bearer";
+        private int maxStreams = 10_000;
+        private int maxStreamsPerCaller = 100;
+        private int maxAddressesPerSubscription = 100;
+        private int maxStreamsPerAddress;
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
         private RedisOptions redis;
@@ -343,6 +434,92 @@ public final class RegistryOptions {
          */
         public Builder addressNames(Pattern names) {
             addressNames = Objects.requireNonNull(names, "addressNames");
+            return this;
+        }
+
+        /**
+         * How many streams of the registry may be open at once on this node, whoever the callers (default 10,000:
+         * above the 5,000 subscribers of the benchmarks, below what a default file-descriptor limit of 65,536 and
+         * the subscriber queues' memory allow). Beyond it, {@code open()} answers {@code 429} with
+         * {@code Retry-After} and a JSON reason; open streams go on.
+         *
+         * @param max the most streams open at once on this node (at least 1)
+         * @return this builder
+         */
+        public Builder maxStreams(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreams must be at least 1: " + max);
+            }
+            maxStreams = max;
+            return this;
+        }
+
+        /**
+         * How many streams of the registry one authenticated caller (by principal name) may have open at once
+         * (default 100: a user's browser tabs, on HTTP/1.1 at most 6 connections each, or one HTTP/2 connection's
+         * concurrent streams). Beyond it, {@code open()} answers {@code 429} with {@code Retry-After} and a JSON
+         * reason; the caller's other streams go on. Counted from {@code open()} until the stream closes; anonymous
+         * callers are not counted (see the security guide).
+         *
+         * @param max the most streams one authenticated caller may have open (at least 1)
+         * @return this builder
+         */
+        public Builder maxStreamsPerCaller(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreamsPerCaller must be at least 1: " + max);
+            }
+            maxStreamsPerCaller = max;
+            return this;
+        }
+
+        /**
+         * How many streams anonymous callers from one client address (as the container sees it: Grizzly's or the
+         * servlet request's remote address) may have open at once; 0, the default, does not count them. Behind a
+         * reverse proxy every client has the proxy's address, so this limit would be shared by all: set it only
+         * when the server sees the clients' own addresses. Beyond it: {@code 429} with {@code Retry-After}.
+         *
+         * @param max the most streams of anonymous callers per client address (0: not counted)
+         * @return this builder
+         */
+        public Builder maxStreamsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxStreamsPerAddress must not be negative: " + max);
+            }
+            maxStreamsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * How many distinct addresses one subscription may name (default 100): each is a lookup per event and a
+         * slot that eviction cannot free while subscribed. Beyond it, {@code open()} answers {@code 400}.
+         *
+         * @param max the most addresses one subscription may name (at least 1)
+         * @return this builder
+         */
+        public Builder maxAddressesPerSubscription(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxAddressesPerSubscription must be at least 1: " + max);
+            }
+            maxAddressesPerSubscription = max;
+            return this;
+        }
+
+        /**
+         * The {@code WWW-Authenticate} challenge sent with the {@code 401} that an anonymous caller gets when the
+         * access policy refuses it (default {@code Bearer}; for example {@code Basic realm="news"}). An
+         * authenticated caller refused gets {@code 403}.
+         *
+         * @param challenge the challenge, a header value such as {@code Bearer} or {@code Basic realm="news"}
+         * @return this builder
+         */
+        public Builder authenticationChallenge(String challenge) {
+            Objects.requireNonNull(challenge, "authenticationChallenge");
+            if (challenge.isBlank() || challenge.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("authenticationChallenge must be a non-blank header value "
+                        + "without control characters: \"" + challenge.replace("\r", "\\r").replace("\n", "\\n")
+                        + "\"");
+            }
+            authenticationChallenge = challenge;
             return this;
         }
 

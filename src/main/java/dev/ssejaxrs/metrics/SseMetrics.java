@@ -44,6 +44,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  *     <td>counters</td><td>events published, handed to subscribers, dropped; addresses evicted</td></tr>
  * <tr><td>{@code sse.registry.disconnects} [{@code reason}]</td><td>counter</td><td>ended subscriber streams by
  *     reason ({@code SLOW_CONSUMER} besides the close reasons)</td></tr>
+ * <tr><td>{@code sse.registry.refused} [{@code limit}]</td><td>counter</td><td>subscriptions refused by
+ *     {@code maxStreams}, {@code maxStreamsPerCaller} or {@code maxAddressesPerSubscription}</td></tr>
  * <tr><td>{@code sse.registry.address.subscribers}, {@code .queued}, {@code .published}, {@code .dropped}
  *     [{@code address}, {@code kind}]</td><td>gauges, counters</td><td>only for the addresses named with
  *     {@link #withAddresses}</td></tr>
@@ -182,10 +184,15 @@ public final class SseMetrics implements MeterBinder {
             reasons.add(reason.name());
         }
         reasons.add("SLOW_CONSUMER");
+        reasons.add("CREDENTIALS_EXPIRED");
         for (String reason : reasons) {
             made.add(counter(meters, "sse.registry.disconnects", registry,
                     r -> stats.get().disconnects().getOrDefault(reason, 0L), tags.and("reason", reason),
                     "ended subscriber streams by reason", null));
+        }
+        for (String limit : EventRegistry.LIMITS) {
+            made.add(counter(meters, "sse.registry.refused", registry, r -> r.refusals().get(limit),
+                    tags.and("limit", limit), "subscriptions refused by a limit of the registry", null));
         }
         for (Address address : addresses) {
             Tags at = tags.and(Tag.of("address", address.name()),

@@ -42,6 +42,12 @@ import java.util.Objects;
  * </table>
  */
 public final class RedisOptions {
+    /**
+     * The default {@link Builder#keyPrefix key prefix}, {@value}: the registry warns at start when it is used, since
+     * every application on one Redis with it shares topics and recipients.
+     */
+    public static final String DEFAULT_KEY_PREFIX = "sse";
+
     private final String uri;
     private final String keyPrefix;
     private final int historySize;
@@ -137,16 +143,25 @@ public final class RedisOptions {
                 + "]";
     }
 
+    /**
+     * {@code uri} with the password of its user info replaced by {@code ***}; for any text, URI or not (a password
+     * with {@code %}, a space or a brace makes it none): everything between the scheme and the last {@code @} is
+     * user info.
+     */
     static String redact(String uri) {
-        int scheme = uri.indexOf("://");
         int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
+        if (at < 0) {
             return uri;
         }
-        String userInfo = uri.substring(scheme + 3, at);
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? "" : userInfo.substring(0, colon);
-        return uri.substring(0, scheme + 3) + user + ":***" + uri.substring(at);
+        int colon = uri.indexOf(':');
+        int start = colon < 0 || colon > at ? 0 : colon + 1;
+        while (start < at && uri.charAt(start) == '/') {
+            start++;
+        }
+        String userInfo = uri.substring(start, at);
+        int separator = userInfo.indexOf(':');
+        String user = separator < 0 ? "" : userInfo.substring(0, separator);
+        return uri.substring(0, start) + user + ":***" + uri.substring(at);
     }
 
     /**
@@ -251,7 +266,7 @@ public final class RedisOptions {
     /** Builds {@link RedisOptions}; setters check their argument and name it in the error. */
     public static final class Builder {
         private final String uri;
-        private String keyPrefix = "sse";
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int historySize = 1000;
         private Duration historyAge = Duration.ofHours(1);
         private int offlineQueueSize = 1000;
@@ -270,7 +285,8 @@ public final class RedisOptions {
             try {
                 scheme = new URI(uri).getScheme();
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("redis uri is not a URI: " + redact(uri), e);
+                // not e itself, nor its message: both quote the whole URI, password included
+                throw new IllegalArgumentException("redis uri is not a URI (" + e.getReason() + "): " + redact(uri));
             }
             scheme = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {

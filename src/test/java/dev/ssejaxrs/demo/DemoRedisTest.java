@@ -43,7 +43,8 @@ class DemoRedisTest {
     }
 
     private static String post(DemoServer node, String path, String body, int status) {
-        try (RawClient client = RawClient.request(node.port(), "POST", path, body, 0, "Content-Type: text/plain")) {
+        try (RawClient client = RawClient.request(node.port(), "POST", path, body, 0,
+                "Content-Type: application/x-www-form-urlencoded")) {
             String answer = client.readToEnd(WAIT);
             assertEquals(status, client.status(), path + ": " + answer);
             assertTrue(client.header("Content-Type").startsWith("application/json"), client.head());

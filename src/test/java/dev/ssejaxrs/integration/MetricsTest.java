@@ -97,6 +97,7 @@ class MetricsTest {
             }
             await().atMost(WAIT).until(() -> value(meters, "sse.registry.disconnects", "reason", "CLIENT_GONE") == 1);
             assertEquals(0, value(meters, "sse.streams.open"));
+            assertEquals(0, value(meters, "sse.registry.refused", "limit", "maxStreams"), "no limit reached");
         }
         assertEquals(List.of(), meters.getMeters(), "the application's meters leave with it");
     }

@@ -75,7 +75,8 @@ class SecurityTest {
     void anonymousAndUnknownTokensAreRefused() {
         for (String token : new String[] {null, "forged"}) {
             try (Response response = get("subscribe/alice", token)) {
-                assertEquals(403, response.getStatus());
+                assertEquals(401, response.getStatus());
+                assertEquals("Bearer", response.getHeaderString("WWW-Authenticate"));
                 String body = response.readEntity(String.class);
                 assertTrue(body.contains("authentication required to subscribe to recipient alice"), body);
             }

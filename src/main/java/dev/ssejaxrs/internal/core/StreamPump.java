@@ -40,6 +40,8 @@ import dev.ssejaxrs.stream.StreamOptions;
  */
 public final class StreamPump implements Flow.Subscriber<Object> {
     private static final System.Logger LOG = System.getLogger(StreamPump.class.getName());
+    /** Publisher failures and send timeouts repeat per request (Redis away, a slow network): once per cause. */
+    private static final RepeatedLog REPEATED = new RepeatedLog(LOG);
     /** Items requested from the publisher ahead of the writes; the queue never holds more. */
     public static final int WINDOW = 256;
     private static final int BATCH_BYTES = 64 * 1024;
@@ -247,7 +249,8 @@ public final class StreamPump implements Flow.Subscriber<Object> {
     void checkSendTimeout(long now) {
         long since = waitingSince;
         if (since != 0 && sendTimeoutNanos > 0 && now - since > sendTimeoutNanos) {
-            LOG.log(Level.INFO, "closing an event stream: the client read nothing for {0}", options.sendTimeout());
+            REPEATED.log(Level.INFO, "send-timeout", () -> "closing an event stream: the client read nothing for "
+                    + options.sendTimeout(), null);
             close(CloseReason.SEND_TIMEOUT, true);
         }
     }
@@ -515,6 +518,14 @@ public final class StreamPump implements Flow.Subscriber<Object> {
         return new End(CloseReason.CALLBACK_ERROR, e);
     }
 
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        return root.getClass().getName();
+    }
+
     private void keepFatal(Throwable e) {
         if (e instanceof Error error && fatal == null) {
             fatal = error;
@@ -525,7 +536,9 @@ public final class StreamPump implements Flow.Subscriber<Object> {
     private End lastEvents(BatchBuffer batch, End end) throws IOException {
         if (end.error() != null) {
             if (end.reason() == CloseReason.PUBLISHER_ERROR) {
-                LOG.log(Level.WARNING, "the publisher of an event stream failed", end.error());
+                Throwable error = end.error();
+                REPEATED.log(Level.WARNING, "publisher:" + error.getClass().getName() + ":" + rootCause(error),
+                        () -> "the publisher of an event stream failed: " + error, error);
             }
             SseEvent errorEvent;
             try {

@@ -84,6 +84,12 @@ public final class GrizzlySupport {
         }
     }
 
+    /** The client's address of the current request, or {@code null} when it did not come from Grizzly. */
+    public static String remoteAddress(JerseyInternals jersey) {
+        Request request = GrizzlyRequests.current(jersey);
+        return request == null ? null : request.getRemoteAddr();
+    }
+
     /** A Grizzly connection for the current request, or {@code null} when the request did not come from Grizzly. */
     public StreamConnection connect(JerseyInternals jersey, OutputStream out, AutoCloseable response) {
         Request request = GrizzlyRequests.current(jersey);

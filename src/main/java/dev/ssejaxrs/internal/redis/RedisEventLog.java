@@ -248,6 +248,13 @@ public final class RedisEventLog implements AutoCloseable {
         log.maintenance.scheduleAtFixedRate(log::beat, beat, beat, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, () -> "event log on Redis " + options.redactedUri() + " as node "
                 + log.nodeId);
+        if (options.keyPrefix().equals(RedisOptions.DEFAULT_KEY_PREFIX)) {
+            // two applications on one Redis with the default would share topics, recipients and their queues
+            LOG.log(System.Logger.Level.WARNING, () -> "the Redis key prefix is the default \""
+                    + RedisOptions.DEFAULT_KEY_PREFIX + "\": every application on " + options.redactedUri()
+                    + " with the default shares its topics and recipients; give each its own with"
+                    + " RedisOptions.builder(uri).keyPrefix(\"app-name\")");
+        }
         return log;
     }
 

@@ -22,6 +22,12 @@ public final class ServletSupport {
     private ServletSupport() {
     }
 
+    /** The client's address of the current request, or {@code null} when it did not come through a servlet. */
+    public static String remoteAddress(JerseyInternals jersey) {
+        HttpServletRequest request = jersey.requestInstance(HttpServletRequest.class);
+        return request == null ? null : request.getRemoteAddr();
+    }
+
     /**
      * A servlet connection for the current request, or {@code null} when the request did not come through a
      * servlet. When the request cannot go asynchronous, the connection is ended from the start.

@@ -62,12 +62,15 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private boolean subscribed;
     private long demand;
     private boolean joined;
+    /** Set before the stream hears of a refused join: read by the stream's errorEvent on its own thread. */
+    private volatile boolean joinRefused;
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
     /** Application code failed for this subscriber: its stream ends with this error, after nothing else. */
     private CallbackFailure failure;
     private volatile boolean slow;
+    private volatile boolean expired;
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
             SseEvent greeting, RegistryOptions options) {
@@ -164,6 +167,11 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
         });
     }
 
+    /** Whether the store could not serve the join (closed, Redis away): the stream ends with an error. */
+    public boolean joinRefused() {
+        return joinRefused;
+    }
+
     /** Completes once the stream got what the join queued (as far as its demand went), or the join failed. */
     public CompletionStage<Void> started() {
         return started;
@@ -171,6 +179,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
 
     /** The store refused the join (closed, Redis away): rule 1.9, after onSubscribe the error. */
     private void refused(Throwable failure) {
+        joinRefused = true;
         Flow.Subscriber<? super Object> s;
         synchronized (this) {
             s = cancelled ? null : stream;
@@ -259,6 +268,27 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
                 return Offer.DELIVERED_DROPPING_ONE;
             }
         }
+    }
+
+    /** Whether the caller's credentials expired and ended this subscriber ({@link #expire}). */
+    public boolean endedAsExpired() {
+        return expired;
+    }
+
+    /**
+     * Ends this subscriber's stream after what is already queued and then {@code last}, because its caller's
+     * credentials expired.
+     */
+    public void expire(SseEvent last) {
+        synchronized (this) {
+            if (cancelled || completing) {
+                return;
+            }
+            queue.add(last); // beyond the capacity by one: the client must learn why its stream ends
+            completing = true;
+            expired = true;
+        }
+        deliver();
     }
 
     /** Ends this subscriber's stream after what is already queued (its client reconnects and catches up). */

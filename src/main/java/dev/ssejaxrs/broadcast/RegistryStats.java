@@ -20,7 +20,8 @@ import java.util.Map;
  * @param retained events in replay histories now
  * @param published events published since the registry was made
  * @param delivered events handed to subscriber queues (one per subscriber)
- * @param dropped events dropped by slow-consumer policies or evicted from offline queues unread
+ * @param dropped events dropped by slow-consumer policies, evicted or expired from offline queues unread, or not
+ *     handed to a subscriber whose access policy or key function threw
  * @param disconnects ended subscriber streams by reason ({@code CLIENT_GONE}, {@code SEND_TIMEOUT},
  *     {@code SLOW_CONSUMER}, ...)
  * @param busiest at most {@link EventRegistry#BUSIEST} addresses, busiest first

@@ -176,7 +176,8 @@ public final class SseMetrics implements MeterBinder {
         made.add(counter(meters, "sse.registry.delivered", registry, r -> stats.get().delivered(), tags,
                 "events handed to subscriber queues", null));
         made.add(counter(meters, "sse.registry.dropped", registry, r -> stats.get().dropped(), tags,
-                "events dropped by slow-consumer policies or from offline queues", null));
+                "events dropped by slow-consumer policies, from offline queues, or for a subscriber whose callback "
+                        + "threw", null));
         made.add(counter(meters, "sse.registry.evicted", registry, r -> stats.get().evicted(), tags,
                 "addresses evicted beyond maxAddresses or maxRecipients", null));
         List<String> reasons = new ArrayList<>();

@@ -62,12 +62,17 @@ class RedisNodesTest {
         final TestServer server;
 
         Node() {
+            this(AccessPolicy.recipientIsPrincipal());
+        }
+
+        Node(AccessPolicy accessPolicy) {
             if (prefix == null) {
                 prefix = "nodes" + PREFIXES.incrementAndGet();
             }
             registry = new EventRegistry(RegistryOptions.builder()
                     .redis(RedisOptions.builder(redis.uri()).keyPrefix(prefix).build())
                     .streamOptions(StreamOptions.builder().pingInterval(Duration.ofMillis(200)).build())
+                    .accessPolicy(accessPolicy)
                     .build());
             server = BroadcastApp.serve(registry);
             open.add(this);
@@ -106,6 +111,40 @@ class RedisNodesTest {
 
     private static List<String> data(List<ReceivedEvent> events) {
         return events.stream().map(ReceivedEvent::data).toList();
+    }
+
+    @Test
+    void anAccessPolicyThatThrowsForOneSubscriber_endsItsStreamOnly_theReaderAndTheOthersGoOn() {
+        AccessPolicy throwsForMallory = new AccessPolicy() {
+            @Override
+            public String refusal(Address address, Caller caller) {
+                return null;
+            }
+
+            @Override
+            public boolean mayReceive(Address address, SseEvent event, Caller caller) {
+                if ("mallory".equals(caller.name())) {
+                    throw new IllegalStateException("the policy's database is down");
+                }
+                return true;
+            }
+        };
+        Node node = new Node(throwsForMallory);
+        OpenEventStream alice = node.stream("topics/t", Map.of("X-User", "alice"));
+        OpenEventStream mallory = node.stream("topics/t", Map.of("X-User", "mallory"));
+        awaitSubscribers(node, Address.topic("t"), 2);
+        DeliveryChecker checker = DeliveryChecker.byId();
+        DeliveryChecker.Subscriber aliceGot = checker.startsNow("alice");
+        for (int i = 0; i < 3; i++) {
+            checker.acknowledged(node.publish("t", "e" + i));
+        }
+        aliceGot.received(alice.collect(3, WAIT));
+        checker.verify();
+        mallory.awaitEnd(WAIT);
+        await().atMost(WAIT).until(() -> node.registry.stats().disconnects().getOrDefault("CALLBACK_ERROR", 0L)
+                == 1);
+        node.publish("t", "after");
+        assertEquals("after", alice.next(WAIT).data()); // the node's reader survived
     }
 
     @Test

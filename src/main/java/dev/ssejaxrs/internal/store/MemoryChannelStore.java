@@ -236,7 +236,8 @@ public final class MemoryChannelStore implements ChannelStore {
                 boolean exact = from != null && !channel.floor.isAfter(from);
                 if (replay) {
                     incomplete |= !exact;
-                    addRun(runs, runAddresses, channel, channel.history, exact ? from : null);
+                    // a resume that is not exact gets everything retained; a new subscriber only what it is owed
+                    addRun(runs, runAddresses, channel, channel.history, exact || lastEventId == null ? from : null);
                 }
                 if (channel.offline != null) {
                     // whatever waited (a history may be shorter than the offline queue), after the client's id

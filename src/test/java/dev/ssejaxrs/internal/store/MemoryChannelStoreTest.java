@@ -44,6 +44,20 @@ class MemoryChannelStoreTest extends ChannelStoreContract {
     }
 
     @Test
+    void anEventBetweenOpeningAndJoiningThatLeftTheHistory_isSignalled_andNothingFromBeforeTheOpeningIsSent() {
+        ChannelStore store = store(RegistryOptions.builder().history(2, Duration.ofHours(1)));
+        append(store, T, "before the subscription opened");
+        EventId openedAt = store.openPosition();
+        append(store, T, "pushed out");
+        append(store, T, "kept 1");
+        append(store, T, "kept 2");
+        Collected collected = joinOpenedAt(store, openedAt, T);
+        List<SseEvent> events = collected.await(3);
+        assertEquals(ChannelStore.REPLAY_INCOMPLETE, events.get(0).event(), events.toString());
+        assertEquals(List.of("kept 1", "kept 2"), data(events.subList(1, events.size())));
+    }
+
+    @Test
     void anEventBetweenOpeningAndJoiningThatIsNoLongerRetained_makesTheJoinStartWithReplayIncomplete() {
         ChannelStore store = store(RegistryOptions.builder().history(0, Duration.ofHours(1)));
         EventId openedAt = store.openPosition();

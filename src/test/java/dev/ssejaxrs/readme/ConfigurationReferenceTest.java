@@ -23,11 +23,8 @@ import org.commonmark.ext.gfm.tables.TableBody;
 import org.commonmark.ext.gfm.tables.TableCell;
 import org.commonmark.ext.gfm.tables.TableRow;
 import org.commonmark.ext.gfm.tables.TablesExtension;
-import org.commonmark.node.AbstractVisitor;
-import org.commonmark.node.Code;
 import org.commonmark.node.Heading;
 import org.commonmark.node.Node;
-import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,14 +138,14 @@ class ConfigurationReferenceTest {
         String section = null;
         for (Node node = document.getFirstChild(); node != null; node = node.getNext()) {
             if (node instanceof Heading heading && heading.getLevel() == 2) {
-                section = text(heading);
+                section = MarkdownDocsCheck.text(heading);
             } else if (node instanceof TableBlock table && section != null && !tables.containsKey(section)) {
                 List<String> firstCells = new ArrayList<>();
                 for (Node part = table.getFirstChild(); part != null; part = part.getNext()) {
                     if (part instanceof TableBody) {
                         for (Node row = part.getFirstChild(); row != null; row = row.getNext()) {
                             if (row instanceof TableRow && row.getFirstChild() instanceof TableCell cell) {
-                                firstCells.add(text(cell).strip());
+                                firstCells.add(MarkdownDocsCheck.text(cell).strip());
                             }
                         }
                     }
@@ -157,21 +154,5 @@ class ConfigurationReferenceTest {
             }
         }
         return tables;
-    }
-
-    private static String text(Node node) {
-        StringBuilder text = new StringBuilder();
-        node.accept(new AbstractVisitor() {
-            @Override
-            public void visit(Text t) {
-                text.append(t.getLiteral());
-            }
-
-            @Override
-            public void visit(Code code) {
-                text.append(code.getLiteral());
-            }
-        });
-        return text.toString();
     }
 }

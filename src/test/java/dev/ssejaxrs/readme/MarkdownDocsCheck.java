@@ -430,7 +430,8 @@ final class MarkdownDocsCheck {
                 .replace(' ', '-');
     }
 
-    private static String text(Node node) {
+    /** The text of {@code node}: its text and code spans, without markup. */
+    static String text(Node node) {
         StringBuilder text = new StringBuilder();
         node.accept(new AbstractVisitor() {
             @Override

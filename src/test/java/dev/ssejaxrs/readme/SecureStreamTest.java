@@ -31,11 +31,11 @@ class SecureStreamTest {
     @Test
     void withoutTheHeader_theFilterSeesNoUser_andTheStreamIsRefused() {
         try (OpenEventStream stream = server.openStream("subscribe/alice")) {
-            assertEquals(403, stream.status());
+            assertEquals(401, stream.status(), "anonymous: authenticate first");
         }
         try (OpenEventStream stream = server.openStream("subscribe/alice",
                 Map.of("Authorization", "Bearer someone-elses-token"))) {
-            assertEquals(403, stream.status());
+            assertEquals(401, stream.status(), "an unknown token: still anonymous");
         }
     }
 }

@@ -3,12 +3,7 @@ package dev.ssejaxrs.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.ws.rs.ext.Providers;
 
@@ -18,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.ssejaxrs.internal.core.StreamEngine;
 import dev.ssejaxrs.internal.jersey.ApplicationJson;
+import dev.ssejaxrs.test.LoggedWarnings;
 import dev.ssejaxrs.test.TestServer;
 
 /**
@@ -27,36 +23,7 @@ import dev.ssejaxrs.test.TestServer;
 class JsonProviderWarningTest {
 
     private static List<String> warnings(Runnable action) {
-        List<String> warnings = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()
-                        && record.getLoggerName().equals(ApplicationJson.class.getName())) {
-                    synchronized (warnings) {
-                        warnings.add(record.getMessage());
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(ApplicationJson.class.getName());
-        logger.addHandler(capture);
-        try {
-            action.run();
-        } finally {
-            logger.removeHandler(capture);
-        }
-        synchronized (warnings) {
-            return List.copyOf(warnings);
-        }
+        return LoggedWarnings.during(ApplicationJson.class.getName(), action);
     }
 
     /** The warnings of a check of {@code app}'s providers, while it runs. */

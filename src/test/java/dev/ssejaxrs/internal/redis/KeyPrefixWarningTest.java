@@ -2,18 +2,14 @@ package dev.ssejaxrs.internal.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.redis.RedisProcess;
+import dev.ssejaxrs.test.LoggedWarnings;
 
 /** Two applications on one Redis with the default key prefix would share recipients: the registry says so at start. */
 class KeyPrefixWarningTest {
@@ -21,34 +17,11 @@ class KeyPrefixWarningTest {
     static final RedisProcess redis = RedisProcess.perTestClass();
 
     private static List<String> warningsAtStart(RedisOptions options) {
-        List<String> warnings = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()
-                        && record.getLoggerName().equals(RedisEventLog.class.getName())) {
-                    synchronized (warnings) {
-                        warnings.add(record.getMessage());
-                    }
-                }
+        return LoggedWarnings.during(RedisEventLog.class.getName(), () -> {
+            try (RedisEventLog log = RedisEventLog.start(options, new RedisEventLogTest.Collector())) {
+                log.nodeId();
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger.getLogger("").addHandler(capture);
-        try (RedisEventLog log = RedisEventLog.start(options, new RedisEventLogTest.Collector())) {
-            synchronized (warnings) {
-                return List.copyOf(warnings);
-            }
-        } finally {
-            Logger.getLogger("").removeHandler(capture);
-        }
+        });
     }
 
     @Test

@@ -37,8 +37,9 @@ final class ContainerProcess implements AutoCloseable {
     }
 
     /**
-     * {@code java}, then the JVM options of the system property {@code it.serverJvm} (none unless set; `bash .ci/run`
-     * sets quick-start options on the builds that re-run the same classes on another Jersey), then {@code options}.
+     * {@code java}, then the JVM options of the system property {@code it.serverJvm} (none unless set;
+     * {@code bash .ci/run} sets quick-start options on the builds that re-run the same classes on another Jersey),
+     * then {@code options}.
      */
     static List<String> javaCommand(String java, String... options) {
         List<String> command = new ArrayList<>();

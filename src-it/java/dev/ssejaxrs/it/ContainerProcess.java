@@ -36,6 +36,22 @@ final class ContainerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * {@code java}, then the JVM options of the system property {@code it.serverJvm} (none unless set;
+     * {@code bash .ci/run} sets quick-start options on the builds that re-run the same classes on another Jersey),
+     * then {@code options}.
+     */
+    static List<String> javaCommand(String java, String... options) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        String extra = System.getProperty("it.serverJvm", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(options));
+        return command;
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

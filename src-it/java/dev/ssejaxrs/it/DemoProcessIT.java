@@ -39,7 +39,8 @@ class DemoProcessIT {
             port = free.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        server = new ProcessBuilder(ContainerProcess.javaCommand(java, "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"),
                 "dev.ssejaxrs.demo.DemoServer", "--port", Integer.toString(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "demo-process-it.log").toFile())

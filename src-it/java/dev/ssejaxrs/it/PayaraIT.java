@@ -41,7 +41,7 @@ class PayaraIT extends ServletContainerContract {
         Files.createDirectories(root);
         String java = Jdks.javaAtLeast(Integer.getInteger("it.payaraJava", 17));
         // one runtime directory per Payara version: Payara Micro reuses the runtime it unpacked there
-        payara = ContainerProcess.start(List.of(java, "-Xmx512m", "-jar", micro.toString(),
+        payara = ContainerProcess.start(ContainerProcess.javaCommand(java, "-Xmx512m", "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome", "--port", Integer.toString(port),
                 "--rootdir", root.resolve("root-" + micro.getFileName()).toString(), "--deploy", war.toString()),
                 root.resolve("payara.log"), false);

@@ -44,9 +44,9 @@ class SpringBootIT {
                 Files.readString(classPathFile, StandardCharsets.UTF_8).trim());
         port = ContainerProcess.freePort();
         Path base = Path.of("target", "spring-boot-it");
-        boot = ContainerProcess.start(List.of(ContainerProcess.java(), "-Xmx256m", "-cp", classPath,
-                "dev.ssejaxrs.it.boot.SpringBootSample", "--server.port=" + port, "--server.address=127.0.0.1",
-                "--server.shutdown=graceful", "--spring.lifecycle.timeout-per-shutdown-phase=30s",
+        boot = ContainerProcess.start(ContainerProcess.javaCommand(ContainerProcess.java(), "-Xmx256m", "-cp",
+                classPath, "dev.ssejaxrs.it.boot.SpringBootSample", "--server.port=" + port,
+                "--server.address=127.0.0.1", "--server.shutdown=graceful", "--spring.lifecycle.timeout-per-shutdown-phase=30s",
                 "--spring.main.banner-mode=off"), base.resolve("spring-boot.log"), false);
         boot.awaitServing(port, "/stats", Duration.ofMinutes(2));
     }

@@ -48,7 +48,8 @@ class TomcatIT extends ServletContainerContract {
         tls = DemoTls.selfSigned();
         Path keyStore = base.resolve("tls.p12").toAbsolutePath();
         tls.saveTo(keyStore);
-        tomcat = ContainerProcess.start(List.of(ContainerProcess.java(), "-Xmx256m", "-cp", launcherClassPath(),
+        tomcat = ContainerProcess.start(ContainerProcess.javaCommand(ContainerProcess.java(), "-Xmx256m", "-cp",
+                launcherClassPath(),
                 TomcatLauncher.class.getName(), Integer.toString(port), war.toString(), CONTEXT, base.toString(),
                 Integer.toString(tlsPort), keyStore.toString(), tls.password()),
                 base.resolve("tomcat.log"), true);

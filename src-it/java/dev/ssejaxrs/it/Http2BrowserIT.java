@@ -119,7 +119,8 @@ class Http2BrowserIT {
                 "JSON.stringify(opened)");
         String opened = (String) browser.evaluate("JSON.stringify(opened)");
         HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(base + "topics/h2-browser"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("go")).build(),
+                .header("Content-Type", "application/x-www-form-urlencoded")     // the demo refuses text/plain
+                .POST(HttpRequest.BodyPublishers.ofString("go")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, published.statusCode(), published.body());
         browser.awaitTrue("got.filter(t => t !== undefined).length === " + SOURCES, WAIT, "JSON.stringify(got)");

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.IntStream;
 
 import jakarta.ws.rs.GET;
@@ -21,6 +16,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.test.LoggedWarnings;
 import dev.ssejaxrs.test.TestServer;
 
 /**
@@ -41,35 +37,12 @@ class StartupWarningsTest {
     }
 
     private static List<String> warningsWhileStarting(ResourceConfig app) {
-        List<String> warnings = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    synchronized (warnings) {
-                        warnings.add(record.getLoggerName() + ": " + record.getMessage());
-                    }
-                }
+        try (LoggedWarnings warnings = LoggedWarnings.anywhere()) {
+            try (TestServer server = TestServer.start(app)) {
+                assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n",
+                        server.get("/numbers").readToEnd(Duration.ofSeconds(10)));
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try (TestServer server = TestServer.start(app)) {
-            assertEquals("data: 1\r\n\r\ndata: 2\r\n\r\ndata: 3\r\n\r\n",
-                    server.get("/numbers").readToEnd(Duration.ofSeconds(10)));
-        } finally {
-            root.removeHandler(capture);
-        }
-        synchronized (warnings) {
-            return List.copyOf(warnings);
+            return warnings.snapshot();
         }
     }
 

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -63,30 +59,9 @@ public final class EverydayApplication {
      * {@code news} received of a published event, and the warnings logged, each as {@code logger: message}.
      */
     public static List<String> run() {
-        List<String> warnings = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()
-                        && !record.getLoggerName().startsWith("org.glassfish.jersey.server.wadl")) { // no JAXB here
-                    synchronized (warnings) {
-                        warnings.add(record.getLoggerName() + ": " + record.getMessage());
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try (TestServer server = TestServer.start(new ResourceConfig(Resource.class, EventStreamFeature.class,
-                BroadcastFeature.class).property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true))) {
+        try (LoggedWarnings warnings = LoggedWarnings.anywhere();
+                TestServer server = TestServer.start(new ResourceConfig(Resource.class, EventStreamFeature.class,
+                        BroadcastFeature.class).property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true))) {
             String numbers = server.get("/numbers").readToEnd(WAIT);
             EventRegistry registry = server.injected(EventRegistry.class);
             try (RawClient news = server.get("/news")) {
@@ -94,13 +69,11 @@ public final class EverydayApplication {
                 registry.publish("news", SseEvent.of("hello")).toCompletableFuture().join();
                 String published = news.readUntil("data: hello\r\n\r\n", WAIT);
                 List<String> result = new ArrayList<>(List.of(numbers, published.replaceAll("id: \\d+-\\d+", "id: ID")));
-                synchronized (warnings) {
-                    result.addAll(warnings);
-                }
+                warnings.snapshot().stream()
+                        .filter(w -> !w.startsWith("org.glassfish.jersey.server.wadl")) // no JAXB here
+                        .forEach(result::add);
                 return result;
             }
-        } finally {
-            root.removeHandler(capture);
         }
     }
 

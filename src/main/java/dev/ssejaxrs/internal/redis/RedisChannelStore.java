@@ -158,10 +158,12 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         // recipients is registered; then it follows its addresses from there and the catch-up replays what was
         // published after the start. So an event published once the client has the head, or while a recipient's
         // presence was being registered (not queued: the recipient looks online), is replayed or read live.
-        return log.latestId().thenCompose(beforeOnline -> CompletableFuture
+        CompletionStage<EventId> opened = queue.openedAt() != null
+                ? CompletableFuture.completedFuture(queue.openedAt())
+                : log.latestId().thenApply(EventId::parse);
+        return opened.thenCompose(start -> CompletableFuture
                 .allOf(online(member).toArray(CompletableFuture[]::new))
                 .thenCompose(online -> {
-                    EventId start = queue.openedAt() != null ? queue.openedAt() : EventId.parse(beforeOnline);
                     EventId position = register(member, start);
                     if (position == null) {
                         return CompletableFuture.completedFuture(null); // left meanwhile

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 
 import dev.ssejaxrs.broadcast.EventRegistry;
+import dev.ssejaxrs.internal.core.ClassPresence;
 
 /**
  * The deployment's {@link EventRegistry} CDI bean, if there is one (see {@link SseCdiExtension}),
@@ -21,9 +22,7 @@ public final class CdiRegistry {
 
     /** The CDI bean, or {@code null}: no CDI API, no CDI container running, or no such bean. */
     public static EventRegistry lookup() {
-        try {
-            Class.forName(CDI_CLASS, false, CdiRegistry.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+        if (!ClassPresence.present(CDI_CLASS)) {
             return null;
         }
         try {

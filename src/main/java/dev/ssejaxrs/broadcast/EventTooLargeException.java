@@ -11,7 +11,9 @@ package dev.ssejaxrs.broadcast;
  */
 public final class EventTooLargeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
+    /** The size of the refused event, in bytes. */
     private final int size;
+    /** The {@code maxEventSize} it went past, in bytes. */
     private final int limit;
 
     EventTooLargeException(Address address, int size, int limit) {

@@ -18,7 +18,8 @@ import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.CallbackFailure;
 
 /**
- * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
+ * One subscriber connection's queue of events, bounded in count and in bytes ({@link EventBytes}), and the
+ * {@link Flow.Publisher} its event stream reads. It
  * joins its addresses only when its stream subscribes (so a response that never streams never joins) and leaves
  * them when the stream cancels or ends.
  *

@@ -26,6 +26,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         return t;
     });
     private final Jobs jobs = new Jobs();
+    private final DemoTokens tokens = new DemoTokens();
     private final PostgresChangeFeed todoFeed;
     private final EventRegistry registry;
 
@@ -46,12 +47,14 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         register(HtmxResource.class);
         register(StatsStreamResource.class);
         register(WebJarResource.class);
+        register(TokenResource.class); // signed bearer tokens whose exp ends the stream (issue 26)
         register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(clock).to(ScheduledExecutorService.class);
                 bind(jobs).to(Jobs.class);
                 bind(database).to(TodoDatabase.class);
+                bind(tokens).to(DemoTokens.class);
             }
         });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the

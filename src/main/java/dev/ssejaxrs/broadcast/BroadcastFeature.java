@@ -18,6 +18,7 @@ import dev.ssejaxrs.internal.core.ClassPresence;
 import dev.ssejaxrs.internal.grizzly.GrizzlySupport;
 import dev.ssejaxrs.internal.jersey.JerseyInternals;
 import dev.ssejaxrs.internal.servlet.ServletSupport;
+import dev.ssejaxrs.internal.jersey.EventTooLargeMapper;
 import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 import dev.ssejaxrs.internal.core.ItemEncoder;
 
@@ -78,6 +79,7 @@ public final class BroadcastFeature implements Feature {
             }
         });
         context.register(InvalidAddressMapper.class); // a bad name from publish(...): 400 JSON, not a 500
+        context.register(EventTooLargeMapper.class); // an event over maxEventSize: 413 JSON
         served.remoteAddresses(remoteAddresses(JerseyInternals.of(context))); // for maxStreamsPerAddress
         context.register(new RegistryLifecycle(served, ownRegistry && cdiBean == null));
         return true;

@@ -8,7 +8,9 @@ package dev.ssejaxrs.broadcast;
  * @param id the event's id (assigned by the registry unless the event had one)
  * @param delivered how many subscriber connections took it into their queue
  * @param queued 1 when it waits in an offline recipient's queue (with Redis: offline on every node), else 0
- * @param dropped how many subscribers dropped an older event for it (slow-consumer policy), or refused it
+ * @param dropped how many events were lost for it: older events it pushed out of subscribers' queues (the
+ *     slow-consumer policy, by count or by bytes) or out of an offline recipient's queue, and this one for each
+ *     subscriber that refused it
  */
 public record Delivery(String id, int delivered, int queued, int dropped) {
 }

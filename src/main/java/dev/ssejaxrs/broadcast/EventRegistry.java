@@ -38,6 +38,7 @@ import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
+import dev.ssejaxrs.internal.store.EventBytes;
 import dev.ssejaxrs.internal.store.MemoryChannelStore;
 import dev.ssejaxrs.stream.CloseReason;
 import dev.ssejaxrs.stream.EventStream;
@@ -90,11 +91,21 @@ public final class EventRegistry implements AutoCloseable {
 
     /** The limits {@link #refusals()} counts, by their option's name. */
     public static final List<String> LIMITS = List.of("maxStreams", "maxStreamsPerCaller", "maxStreamsPerAddress",
-            "maxAddressesPerSubscription");
+            "maxAddressesPerSubscription", "maxEventSize");
+
+    /**
+     * The reasons {@code stats().disconnects()} counts besides the {@link CloseReason}s: {@code SLOW_CONSUMER},
+     * {@code CREDENTIALS_EXPIRED}, {@code MAX_STREAM_AGE}.
+     */
+    public static final List<String> OWN_DISCONNECT_REASONS = List.of("SLOW_CONSUMER", "CREDENTIALS_EXPIRED",
+            "MAX_STREAM_AGE");
 
     /** The last event of a stream whose caller's credentials expired; no id, so a resume loses nothing. */
     static final SseEvent CREDENTIALS_EXPIRED = SseEvent.builder().event("credentials-expired")
             .data("the credentials of this stream expired: refresh them, then reconnect with Last-Event-ID").build();
+    /** The last event of a stream that reached its maximum age; no id, so a resume loses nothing. */
+    static final SseEvent STREAM_EXPIRED = SseEvent.builder().event("stream-expired")
+            .data("this stream reached its maximum age: reconnect with Last-Event-ID").build();
 
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
@@ -162,6 +173,9 @@ public final class EventRegistry implements AutoCloseable {
      *     completes the stage on its I/O thread: continue with non-blocking work only
      * @throws InvalidAddressException when the address name is not one the options accept (a resource method
      *     that lets it through answers 400 with JSON, see {@link BroadcastFeature})
+     * @throws EventTooLargeException when the event's encoding is larger than the options'
+     *     {@linkplain RegistryOptions.Builder#maxEventSize maxEventSize} (a resource method that lets it through
+     *     answers 413 with JSON); nothing is stored
      * @throws IllegalArgumentException when the application's JSON provider fails on the value of an
      *     {@code SseEvent.json(value)}
      * @throws IllegalStateException when the event's data is {@code SseEvent.json(value)} and nothing can write JSON
@@ -169,7 +183,13 @@ public final class EventRegistry implements AutoCloseable {
     public CompletionStage<Delivery> publish(Address address, SseEvent event) {
         options.checkName(address);
         Objects.requireNonNull(event, "event");
-        return store.append(address, withJson(event)); // JSON written once, for every subscriber and node
+        SseEvent written = withJson(event); // JSON written once, for every subscriber and node
+        int size = EventBytes.of(written);
+        if (size > options.maxEventSize()) {
+            refused("maxEventSize");
+            throw new EventTooLargeException(address, size, options.maxEventSize());
+        }
+        return store.append(address, written);
     }
 
     /**
@@ -272,8 +292,9 @@ public final class EventRegistry implements AutoCloseable {
     }
 
     /**
-     * How many subscriptions each limit refused since the registry was made, by the option's name: every one of
-     * {@link #LIMITS}, zeros included (the metric {@code sse.registry.refused}).
+     * How many subscriptions (or, for {@code maxEventSize}, publishes) each limit refused since the registry was
+     * made, by the option's name: every one of {@link #LIMITS}, zeros included (the metric
+     * {@code sse.registry.refused}).
      *
      * @return the refusals by limit name, in the order of {@link #LIMITS}
      */
@@ -467,11 +488,30 @@ public final class EventRegistry implements AutoCloseable {
                         .type(MediaType.TEXT_PLAIN_TYPE).entity(reason).build());
             }
             ConnectionQueue queue = queue();
-            ScheduledFuture<?> expiring = expiry == null ? null : expiries().schedule(
-                    () -> queue.expire(CREDENTIALS_EXPIRED),
-                    Math.max(0, Duration.between(Instant.now(), expiry).toMillis()), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> expiring = expiry(queue, expiry);
             return EventStream.of(queue, options.streamOptions.toBuilder().onClose(onClose(queue, counted, expiring))
                     .errorEvent(retryHint(queue)).build());
+        }
+
+        /**
+         * Ends the stream at the earlier of the caller's expiry and its maximum age (less its jitter), after the
+         * event that says which; {@code null} when neither applies.
+         */
+        private ScheduledFuture<?> expiry(ConnectionQueue queue, Instant credentials) {
+            Duration age = options.maxStreamAge();
+            if (age != null && options.maxStreamAgeJitter().toNanos() > 0) {
+                age = age.minusNanos(ThreadLocalRandom.current().nextLong(options.maxStreamAgeJitter().toNanos()));
+            }
+            long credentialsMillis = credentials == null ? Long.MAX_VALUE
+                    : Math.max(0, Duration.between(Instant.now(), credentials).toMillis());
+            long ageMillis = age == null ? Long.MAX_VALUE : age.toMillis();
+            if (credentialsMillis == Long.MAX_VALUE && ageMillis == Long.MAX_VALUE) {
+                return null;
+            }
+            Runnable end = credentialsMillis <= ageMillis
+                    ? () -> queue.expire(CREDENTIALS_EXPIRED, "CREDENTIALS_EXPIRED")
+                    : () -> queue.expire(STREAM_EXPIRED, "MAX_STREAM_AGE");
+            return expiries().schedule(end, Math.min(credentialsMillis, ageMillis), TimeUnit.MILLISECONDS);
         }
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
@@ -510,7 +550,7 @@ public final class EventRegistry implements AutoCloseable {
                 releaseCounted(caller);
                 store.leave(queue);
                 String counted = queue.endedAsSlow() ? "SLOW_CONSUMER"
-                        : queue.endedAsExpired() ? "CREDENTIALS_EXPIRED" : reason.name();
+                        : queue.expiredBecause() != null ? queue.expiredBecause() : reason.name();
                 disconnects.computeIfAbsent(counted, r -> new LongAdder()).increment();
                 userOnClose.accept(reason);
             };
@@ -525,7 +565,10 @@ public final class EventRegistry implements AutoCloseable {
         }
     }
 
-    /** The scheduler of credential expiries: the options' one, else the registry's own (one daemon thread). */
+    /**
+     * The scheduler of credential expiries and maximum ages: the options' one, else the registry's own (one daemon
+     * thread).
+     */
     private ScheduledExecutorService expiries() {
         if (options.scheduler() != null) {
             return options.scheduler();

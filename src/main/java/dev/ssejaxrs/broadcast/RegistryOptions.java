@@ -21,6 +21,12 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     connection</td></tr>
  * <tr><td>{@code subscriberQueue}</td><td>1,024 events</td><td>one subscriber's queue beyond what its stream has
  *     taken</td></tr>
+ * <tr><td>{@code historyBytes}, {@code offlineQueueBytes}, {@code subscriberQueueBytes}</td><td>1 MiB
+ *     each</td><td>the same three, bounded in bytes too (the newest event is always kept)</td></tr>
+ * <tr><td>{@code maxEventSize}</td><td>64 KiB</td><td>the largest event {@code publish} accepts (larger:
+ *     {@link EventTooLargeException}, 413)</td></tr>
+ * <tr><td>{@code maxStreamAge}</td><td>none</td><td>how long a subscriber stream lives at most, less a random
+ *     part of its jitter; then it ends after {@code event: stream-expired}</td></tr>
  * <tr><td>{@code slowConsumerPolicy}</td><td>disconnect</td><td>what a full subscriber queue does</td></tr>
  * <tr><td>{@code accessPolicy}</td><td>{@link AccessPolicy#recipientIsPrincipal()}</td><td>who may subscribe,
  *     and to which events</td></tr>
@@ -58,6 +64,12 @@ public final class RegistryOptions {
     private final int offlineQueueSize;
     private final Duration offlineQueueAge;
     private final int subscriberQueueSize;
+    private final int historyBytes;
+    private final int offlineQueueBytes;
+    private final int subscriberQueueBytes;
+    private final int maxEventSize;
+    private final Duration maxStreamAge;
+    private final Duration maxStreamAgeJitter;
     private final SlowConsumerPolicy slowConsumerPolicy;
     private final AccessPolicy accessPolicy;
     private final int maxAddresses;
@@ -79,6 +91,12 @@ public final class RegistryOptions {
         offlineQueueSize = b.offlineQueueSize;
         offlineQueueAge = b.offlineQueueAge;
         subscriberQueueSize = b.subscriberQueueSize;
+        historyBytes = b.historyBytes;
+        offlineQueueBytes = b.offlineQueueBytes;
+        subscriberQueueBytes = b.subscriberQueueBytes;
+        maxEventSize = b.maxEventSize;
+        maxStreamAge = b.maxStreamAge;
+        maxStreamAgeJitter = b.maxStreamAgeJitter;
         slowConsumerPolicy = b.slowConsumerPolicy;
         accessPolicy = b.accessPolicy;
         maxAddresses = b.maxAddresses;
@@ -205,6 +223,61 @@ public final class RegistryOptions {
     }
 
     /**
+     * The value set by {@link Builder#historyBytes}.
+     *
+     * @return how many bytes of events each address retains for replay at most
+     */
+    public int historyBytes() {
+        return historyBytes;
+    }
+
+    /**
+     * The value set by {@link Builder#offlineQueueBytes}.
+     *
+     * @return how many bytes of events wait for a recipient with no open connection at most
+     */
+    public int offlineQueueBytes() {
+        return offlineQueueBytes;
+    }
+
+    /**
+     * The value set by {@link Builder#subscriberQueueBytes}.
+     *
+     * @return how many bytes of events each subscriber's queue holds at most
+     */
+    public int subscriberQueueBytes() {
+        return subscriberQueueBytes;
+    }
+
+    /**
+     * The value set by {@link Builder#maxEventSize}.
+     *
+     * @return the largest event {@code publish} accepts, in bytes of its encoding
+     */
+    public int maxEventSize() {
+        return maxEventSize;
+    }
+
+    /**
+     * The value set by {@link Builder#maxStreamAge}.
+     *
+     * @return how long a subscriber stream lives at most, or {@code null}: as long as its client stays
+     */
+    public Duration maxStreamAge() {
+        return maxStreamAge;
+    }
+
+    /**
+     * The value set by {@link Builder#maxStreamAge}.
+     *
+     * @return how much earlier than {@link #maxStreamAge()} a stream may end, chosen at random per stream
+     *     ({@link Duration#ZERO} when there is no maximum age)
+     */
+    public Duration maxStreamAgeJitter() {
+        return maxStreamAgeJitter;
+    }
+
+    /**
      * The value set by {@link Builder#slowConsumerPolicy}.
      *
      * @return what a subscriber's full queue does
@@ -310,6 +383,12 @@ public final class RegistryOptions {
         private int offlineQueueSize = 1000;
         private Duration offlineQueueAge = Duration.ofHours(1);
         private int subscriberQueueSize = 1024;
+        private int historyBytes = 1 << 20;
+        private int offlineQueueBytes = 1 << 20;
+        private int subscriberQueueBytes = 1 << 20;
+        private int maxEventSize = 64 << 10;
+        private Duration maxStreamAge;
+        private Duration maxStreamAgeJitter = Duration.ZERO;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.disconnect();
         private AccessPolicy accessPolicy = AccessPolicy.recipientIsPrincipal();
         private int maxAddresses = 10_000;
@@ -365,6 +444,86 @@ public final class RegistryOptions {
                 throw new IllegalArgumentException("subscriber queue size must be at least 1: " + size);
             }
             subscriberQueueSize = size;
+            return this;
+        }
+
+        /**
+         * How many bytes of events each address retains for replay at most (default 1 MiB), besides the count of
+         * {@link #history}; an event's size is the length of its encoding. Beyond it the oldest events go, as
+         * beyond the count (a resume from before them gets {@code replay-incomplete}); the newest is always kept.
+         * With Redis the history is bounded by its count, so by count times {@link #maxEventSize} in bytes.
+         *
+         * @param bytes the most bytes retained per address (at least 1)
+         * @return this builder
+         */
+        public Builder historyBytes(int bytes) {
+            historyBytes = atLeastOne("historyBytes", bytes);
+            return this;
+        }
+
+        /**
+         * How many bytes of events wait for a recipient with no open connection at most (default 1 MiB), besides
+         * the count of {@link #offlineQueue}. Beyond it the oldest go, and the recipient's next connect starts with
+         * {@code replay-incomplete} (counted as dropped); the newest is always kept. With Redis the queue is bounded
+         * by its count, so by count times {@link #maxEventSize} in bytes.
+         *
+         * @param bytes the most bytes waiting per recipient (at least 1)
+         * @return this builder
+         */
+        public Builder offlineQueueBytes(int bytes) {
+            offlineQueueBytes = atLeastOne("offlineQueueBytes", bytes);
+            return this;
+        }
+
+        /**
+         * How many bytes of events each subscriber's queue holds at most (default 1 MiB, as Centrifugo bounds a
+         * client's queue), besides the count of {@link #subscriberQueue}; on Redis too. An event that would go past
+         * it applies the {@link #slowConsumerPolicy} as a full queue does; an event reaches an empty queue
+         * whatever its size.
+         *
+         * @param bytes the most bytes queued per subscriber (at least 1)
+         * @return this builder
+         */
+        public Builder subscriberQueueBytes(int bytes) {
+            subscriberQueueBytes = atLeastOne("subscriberQueueBytes", bytes);
+            return this;
+        }
+
+        /**
+         * The largest event {@code publish} accepts (default 64 KiB, the message limit of hosted services such as
+         * Ably): the length of its encoding, before the registry gives it an id. A larger one is refused with an
+         * {@link EventTooLargeException} that names both sizes, which {@link BroadcastFeature} maps to {@code 413}
+         * with a JSON reason; nothing is stored.
+         *
+         * @param bytes the largest event accepted, in bytes (at least 1)
+         * @return this builder
+         */
+        public Builder maxEventSize(int bytes) {
+            maxEventSize = atLeastOne("maxEventSize", bytes);
+            return this;
+        }
+
+        /**
+         * Ends every subscriber stream after at most {@code age}, less a random part of {@code jitter} chosen per
+         * stream (default: no maximum age), after {@code event: stream-expired} (no id, so the client's
+         * {@code Last-Event-ID} stays that of the last real event). A browser reconnects with it and misses
+         * nothing; the reconnect passes the access policy again, so access revoked meanwhile takes effect, and the
+         * jitter spreads the reconnects of streams opened together (a rolling deploy). Counted as
+         * {@code MAX_STREAM_AGE} in {@code stats().disconnects()}.
+         *
+         * @param age the longest life of a stream (positive)
+         * @param jitter how much earlier a stream may end, uniformly at random (zero or more, less than {@code age})
+         * @return this builder
+         */
+        public Builder maxStreamAge(Duration age, Duration jitter) {
+            positive("maxStreamAge", age);
+            Objects.requireNonNull(jitter, "jitter");
+            if (jitter.isNegative() || jitter.compareTo(age) >= 0) {
+                throw new IllegalArgumentException("maxStreamAge jitter must be zero or more and less than the age "
+                        + age + ": " + jitter);
+            }
+            maxStreamAge = age;
+            maxStreamAgeJitter = jitter;
             return this;
         }
 
@@ -596,6 +755,13 @@ public final class RegistryOptions {
          */
         public RegistryOptions build() {
             return new RegistryOptions(this);
+        }
+
+        private static int atLeastOne(String name, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1: " + value);
+            }
+            return value;
         }
 
         private static int notNegative(String name, int value) {

@@ -43,9 +43,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <tr><td>{@code sse.registry.published}, {@code .delivered}, {@code .dropped}, {@code .evicted}</td>
  *     <td>counters</td><td>events published, handed to subscribers, dropped; addresses evicted</td></tr>
  * <tr><td>{@code sse.registry.disconnects} [{@code reason}]</td><td>counter</td><td>ended subscriber streams by
- *     reason ({@code SLOW_CONSUMER} besides the close reasons)</td></tr>
+ *     reason ({@code SLOW_CONSUMER}, {@code CREDENTIALS_EXPIRED}, {@code MAX_STREAM_AGE} besides the close
+ *     reasons)</td></tr>
  * <tr><td>{@code sse.registry.refused} [{@code limit}]</td><td>counter</td><td>subscriptions refused by
- *     {@code maxStreams}, {@code maxStreamsPerCaller} or {@code maxAddressesPerSubscription}</td></tr>
+ *     {@code maxStreams}, {@code maxStreamsPerCaller}, {@code maxStreamsPerAddress} or
+ *     {@code maxAddressesPerSubscription}; publishes refused by {@code maxEventSize}</td></tr>
  * <tr><td>{@code sse.registry.address.subscribers}, {@code .queued}, {@code .published}, {@code .dropped}
  *     [{@code address}, {@code kind}]</td><td>gauges, counters</td><td>only for the addresses named with
  *     {@link #withAddresses}</td></tr>
@@ -184,8 +186,7 @@ public final class SseMetrics implements MeterBinder {
         for (CloseReason reason : CloseReason.values()) {
             reasons.add(reason.name());
         }
-        reasons.add("SLOW_CONSUMER");
-        reasons.add("CREDENTIALS_EXPIRED");
+        reasons.addAll(EventRegistry.OWN_DISCONNECT_REASONS);
         for (String reason : reasons) {
             made.add(counter(meters, "sse.registry.disconnects", registry,
                     r -> stats.get().disconnects().getOrDefault(reason, 0L), tags.and("reason", reason),
@@ -193,7 +194,7 @@ public final class SseMetrics implements MeterBinder {
         }
         for (String limit : EventRegistry.LIMITS) {
             made.add(counter(meters, "sse.registry.refused", registry, r -> r.refusals().get(limit),
-                    tags.and("limit", limit), "subscriptions refused by a limit of the registry", null));
+                    tags.and("limit", limit), "subscriptions (or publishes) refused by a limit of the registry", null));
         }
         for (Address address : addresses) {
             Tags at = tags.and(Tag.of("address", address.name()),

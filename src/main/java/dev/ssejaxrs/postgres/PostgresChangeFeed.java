@@ -11,6 +11,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -24,9 +27,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import dev.ssejaxrs.broadcast.Address;
+import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.ClassPresence;
+import dev.ssejaxrs.internal.core.RepeatedLog;
 
 /**
  * A PostgreSQL change feed: {@code LISTEN}s on channels over <em>one</em> dedicated connection and publishes every
@@ -60,15 +65,26 @@ import dev.ssejaxrs.internal.core.ClassPresence;
  * {@linkplain Builder#gapEvent gap event} (by default {@code event: notifications-missed}, data
  * {@code {"channel": ..., "from": ..., "to": ...}}) into each topic, so that clients can reload what they show.
  *
+ * <p><b>Publishes that fail.</b> A publish the registry refuses (Redis away, an event over {@code maxEventSize}) or
+ * that fails later, and a mapping that throws, lose that notification: the feed logs it (once per cause and minute,
+ * with the count of repeats) and, once publishing works again, publishes the gap event into that channel's topic,
+ * with {@code from} the first loss and {@code to} now. It tries at the next notification of the channel, and when a
+ * wait for notifications ends with nothing.
+ *
  * <p><b>Threads.</b> One daemon thread per feed, started by {@link #start()}, opens the connection and waits in
  * pgjdbc's blocking {@code getNotifications(timeout)}; when that wait ends with nothing, it checks the connection
  * ({@code isValid}), so a connection that died silently is noticed within
- * {@link Builder#healthCheckInterval healthCheckInterval}. Notifications are published from that thread (publishing
- * only queues). {@link #close()} aborts the connection, which ends the wait at once, and joins the thread. One lock
- * guards the state; all public methods are thread-safe.
+ * {@link Builder#healthCheckInterval healthCheckInterval}. Notifications are published from that thread; at most
+ * {@link Builder#maxPublishesInFlight maxPublishesInFlight} publishes are incomplete at once (on Redis, until Redis
+ * answers), and beyond that the thread waits (PostgreSQL keeps the notifications meanwhile), so a flood of
+ * {@code NOTIFY}s never becomes an unbounded queue of commands. Publishes complete on the registry's threads (Redis'
+ * I/O threads), which only count and note failures. {@link #close()} aborts the connection, which ends the wait at
+ * once, and joins the thread. One lock and one condition guard the state; all public methods are thread-safe.
  */
 public final class PostgresChangeFeed implements Feature, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PostgresChangeFeed.class.getName());
+    /** Publish and mapping failures: once per cause and minute, with the count of repeats. */
+    private final RepeatedLog failures = new RepeatedLog(LOG);
     /** The pgjdbc interface the feed listens through. */
     private static final String PGJDBC = "org.postgresql.PGConnection";
     /** The {@code application_name} of the feed's connection. */
@@ -84,13 +100,19 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
     private final Duration reconnectDelay;
     private final Duration healthCheckInterval;
     private final Function<Gap, SseEvent> gapEvent;
+    private final int maxPublishesInFlight;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the state, {@code listening} or {@code inFlight} changes. */
     private final Condition changed = lock.newCondition();
     private State state = State.NEW;
     private Thread thread;
     private Connection connection;
     private boolean listening;
+    /** Publishes not completed yet. */
+    private int inFlight;
+    /** Channels that lost a notification to a failed publish or mapping, to when the first was lost. */
+    private final Map<String, Instant> lostSince = new LinkedHashMap<>();
 
     private PostgresChangeFeed(Builder b) {
         this.registry = b.registry;
@@ -99,6 +121,7 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         this.reconnectDelay = b.reconnectDelay;
         this.healthCheckInterval = b.healthCheckInterval;
         this.gapEvent = b.gapEvent;
+        this.maxPublishesInFlight = b.maxPublishesInFlight;
     }
 
     /**
@@ -303,6 +326,7 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
                 if (!isClosed() && !c.isValid(validSeconds)) {
                     throw new SQLException("the connection is no longer valid");
                 }
+                announceLosses(); // publishing may work again: a quiet channel still gets its gap event
                 continue;
             }
             for (PGNotification n : notifications) {
@@ -320,12 +344,108 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         try {
             event = target.toEvent.apply(notification);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "change feed: the mapping of channel " + notification.channel()
-                    + " failed; the notification is skipped", e);
+            failures.log(Level.WARNING, "mapping:" + notification.channel() + ":" + e.getClass().getName(),
+                    () -> "change feed: the mapping of channel " + notification.channel() + " failed; the "
+                            + "notification is skipped, and a gap event follows", e);
+            lost(notification.channel(), Instant.now());
             return;
         }
+        announceLosses(); // before this notification, so that the gap event comes first
         if (event != null) {
-            registry.publish(target.address, event);
+            publish(notification.channel(), target.address, event, null);
+        }
+    }
+
+    /**
+     * Publishes {@code event} once fewer than {@code maxPublishesInFlight} publishes are incomplete (waiting until
+     * then); a failure, now or when the stage completes, is logged and makes the channel owe a gap event from
+     * {@code lostFrom} (or from now).
+     */
+    private void publish(String channel, Address address, SseEvent event, Instant lostFrom) {
+        lock.lock();
+        try {
+            while (inFlight >= maxPublishesInFlight && state != State.CLOSED) {
+                changed.awaitUninterruptibly(); // completions signal; close() too
+            }
+            if (state == State.CLOSED) {
+                return;
+            }
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
+        CompletionStage<Delivery> published;
+        try {
+            published = registry.publish(address, event);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        published.whenComplete((delivery, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            lock.lock();
+            try {
+                inFlight--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (cause != null) {
+                failures.log(Level.WARNING, "publish:" + channel + ":" + cause.getClass().getName(),
+                        () -> "change feed: publishing a notification of channel " + channel + " into " + address
+                                + " failed (" + cause.getMessage() + "); it is lost, and a gap event follows", null);
+                lost(channel, lostFrom != null ? lostFrom : Instant.now());
+            }
+        });
+    }
+
+    /** Notes that {@code channel} lost a notification at {@code at}: it owes a gap event from the first loss. */
+    private void lost(String channel, Instant at) {
+        lock.lock();
+        try {
+            lostSince.merge(channel, at, (a, b) -> a.isBefore(b) ? a : b);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes the gap event owed by each channel that lost notifications; one that fails is owed again. */
+    private void announceLosses() {
+        Map<String, Instant> owed;
+        lock.lock();
+        try {
+            if (lostSince.isEmpty()) {
+                return;
+            }
+            owed = new LinkedHashMap<>(lostSince);
+            lostSince.clear();
+        } finally {
+            lock.unlock();
+        }
+        Instant now = Instant.now();
+        for (Map.Entry<String, Instant> loss : owed.entrySet()) {
+            Gap gap = new Gap(loss.getKey(), loss.getValue(), now);
+            SseEvent event;
+            try {
+                event = gapEvent == null ? null : gapEvent.apply(gap);
+            } catch (RuntimeException e) {
+                failures.log(Level.WARNING, "gap:" + e.getClass().getName(), () -> "change feed: the gap event "
+                        + "failed", e);
+                continue;
+            }
+            if (event != null) {
+                publish(gap.channel(), channels.get(gap.channel()).address, event, gap.from());
+            }
+        }
+    }
+
+    /** How many publishes are incomplete now (tests). */
+    int publishesInFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -336,13 +456,16 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
             return;
         }
         for (Map.Entry<String, Listen> entry : channels.entrySet()) {
+            SseEvent event;
             try {
-                SseEvent event = gapEvent.apply(new Gap(entry.getKey(), from, to));
-                if (event != null) {
-                    registry.publish(entry.getValue().address, event);
-                }
+                event = gapEvent.apply(new Gap(entry.getKey(), from, to));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "change feed: the gap event failed", e);
+                failures.log(Level.WARNING, "gap:" + e.getClass().getName(), () -> "change feed: the gap event "
+                        + "failed", e);
+                continue;
+            }
+            if (event != null) {
+                publish(entry.getKey(), entry.getValue().address, event, from); // owed again if it fails
             }
         }
     }
@@ -501,6 +624,7 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
         private Duration healthCheckInterval = Duration.ofSeconds(10);
         private Function<Gap, SseEvent> gapEvent = gap -> SseEvent.builder().event("notifications-missed")
                 .data(gapJson(gap)).build();
+        private int maxPublishesInFlight = 256;
 
         private Builder(EventRegistry registry, ConnectionSource connections) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -581,6 +705,22 @@ public final class PostgresChangeFeed implements Feature, AutoCloseable {
          */
         public Builder gapEvent(Function<Gap, SseEvent> gapEvent) {
             this.gapEvent = gapEvent;
+            return this;
+        }
+
+        /**
+         * How many publishes may be incomplete at once (default 256); beyond, the feed's thread waits for one to
+         * complete before it reads the next notification. On Redis a publish is incomplete until Redis answers, so
+         * this bounds the commands a {@code NOTIFY} flood puts in flight.
+         *
+         * @param max the most publishes incomplete at once (at least 1)
+         * @return this builder
+         */
+        public Builder maxPublishesInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPublishesInFlight must be at least 1: " + max);
+            }
+            this.maxPublishesInFlight = max;
             return this;
         }
 

@@ -44,7 +44,7 @@ class LimitsTest {
                             body);
                 }
                 assertEquals(Map.of("maxStreams", 0L, "maxStreamsPerCaller", 1L, "maxStreamsPerAddress", 0L,
-                        "maxAddressesPerSubscription", 0L),
+                        "maxAddressesPerSubscription", 0L, "maxEventSize", 0L),
                         app.registry.refusals(), "counted for the metric sse.registry.refused");
                 try (OpenEventStream bob = EventStreamClient.open(app.target("topics/news"), Map.of("X-User", "bob"))) {
                     assertEquals(200, bob.status(), "another caller has streams of its own");

@@ -216,9 +216,12 @@ class PostgresChangeFeedTest {
                 }
             }
             String body = client.readUntil("AGAIN", WAIT);
+            // the notification the mapping threw on is lost: the gap event says so, before the next one (issue 29)
             assertEquals("event: shout\r\ndata: HELLO on Odd \"Channel\"\r\n\r\n"
+                    + "event: notifications-missed\r\n"
+                    + "data: {\"channel\":\"Odd \\\"Channel\\\"\",\"from\":\"T\",\"to\":\"T\"}\r\n\r\n"
                     + "event: shout\r\ndata: AGAIN on Odd \"Channel\"\r\n\r\n",
-                    body.replaceAll("id: \\d+-\\d+\r\n", ""));
+                    body.replaceAll("id: \\d+-\\d+\r\n", "").replaceAll("\"\\d{4}-[^\"]+Z\"", "\"T\""));
         }
     }
 

@@ -38,9 +38,9 @@ public final class Channel {
     long delivered;
     long dropped;
 
-    Channel(Address address, int historySize, EventId floor) {
+    Channel(Address address, int historySize, long historyBytes, EventId floor) {
         this.address = address;
-        this.history = new EntryRing(historySize);
+        this.history = new EntryRing(historySize, historyBytes);
         this.floor = floor;
         this.newest = floor;
     }

@@ -18,7 +18,8 @@ import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.CallbackFailure;
 
 /**
- * One subscriber connection's bounded queue of events, and the {@link Flow.Publisher} its event stream reads. It
+ * One subscriber connection's queue of events, bounded in count and in bytes ({@link EventBytes}), and the
+ * {@link Flow.Publisher} its event stream reads. It
  * joins its addresses only when its stream subscribes (so a response that never streams never joins) and leaves
  * them when the stream cancels or ends.
  *
@@ -30,19 +31,17 @@ import dev.ssejaxrs.internal.core.CallbackFailure;
  */
 public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subscription {
     private static final System.Logger LOG = System.getLogger(ConnectionQueue.class.getName());
-    /** What {@link #offer} did; each store counts it with {@link #delivered()} and {@link #dropped()}. */
-    public enum Offer {
-        DELIVERED, DELIVERED_DROPPING_ONE, DISCONNECTED, REFUSED;
-
-        /** 1 if the event was queued for the subscriber, else 0. */
-        public int delivered() {
-            return this == DELIVERED || this == DELIVERED_DROPPING_ONE ? 1 : 0;
-        }
-
-        /** 1 if an event was lost (the oldest queued one, or this one to a disconnected subscriber), else 0. */
-        public int dropped() {
-            return this == DELIVERED_DROPPING_ONE || this == DISCONNECTED ? 1 : 0;
-        }
+    /**
+     * What {@link #offer} did; each store counts it.
+     *
+     * @param delivered 1 if the event was queued for the subscriber, else 0
+     * @param dropped how many events were lost: older queued ones pushed out (by count or bytes), or this one to a
+     *     disconnected subscriber
+     */
+    public record Offer(int delivered, int dropped) {
+        static final Offer DELIVERED = new Offer(1, 0);
+        static final Offer DISCONNECTED = new Offer(0, 1);
+        static final Offer REFUSED = new Offer(0, 0);
     }
 
     private final ChannelStore store;
@@ -52,8 +51,12 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private final EventId openedAt;
     private final SseEvent greeting;
     private final int capacity;
+    private final long maxBytes;
     private final SlowConsumerPolicy policy;
-    private final ArrayDeque<SseEvent> queue = new ArrayDeque<>();
+    /** The events not yet handed to the stream, each with its size ({@link EventBytes}). */
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** The sum of the sizes in {@link #queue}. */
+    private long bytes;
     private final AtomicInteger wip = new AtomicInteger();
     /** Completes once the join completed and what it queued was offered to the stream (or the join failed). */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -70,7 +73,8 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     /** Application code failed for this subscriber: its stream ends with this error, after nothing else. */
     private CallbackFailure failure;
     private volatile boolean slow;
-    private volatile boolean expired;
+    /** Why {@link #expire} ended this subscriber, or {@code null}. */
+    private volatile String expired;
 
     public ConnectionQueue(ChannelStore store, List<Address> addresses, Caller caller, String lastEventId,
             SseEvent greeting, RegistryOptions options) {
@@ -90,6 +94,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
         this.lastEventId = lastEventId;
         this.greeting = greeting;
         this.capacity = options.subscriberQueueSize();
+        this.maxBytes = options.subscriberQueueBytes();
         this.policy = options.slowConsumerPolicy();
     }
 
@@ -185,7 +190,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             s = cancelled ? null : stream;
             cancelled = true;
             stream = null;
-            queue.clear();
+            clearQueue();
         }
         store.leave(this);
         if (s != null) {
@@ -197,25 +202,33 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     /** The first events, before any live one: called once by the store while it holds its lock. */
     public synchronized void fill(List<SseEvent> first) {
         if (greeting != null) {
-            queue.add(greeting);
+            add(greeting, EventBytes.of(greeting));
         }
-        queue.addAll(first); // a replay may exceed the capacity once
+        for (SseEvent event : first) {
+            add(event, EventBytes.of(event)); // a replay may exceed the capacity once, in count and bytes
+        }
+    }
+
+    /** As {@link #offer(SseEvent, int)}, measuring the event ({@link EventBytes#of}). */
+    public Offer offer(SseEvent event) {
+        return offer(event, EventBytes.of(event));
     }
 
     /**
-     * Takes one event into the queue, applying the slow-consumer policy when it is full. The store calls this under
+     * Takes one event of {@code eventBytes} bytes into the queue, applying the slow-consumer policy when the queue
+     * is full, in count or in bytes (an empty queue takes an event whatever its size). The store calls this under
      * its lock, which keeps every subscriber's events in publish order, and {@link #deliver()} after releasing it.
      */
-    public synchronized Offer offer(SseEvent event) {
+    public synchronized Offer offer(SseEvent event, int eventBytes) {
         if (cancelled || completing) {
             return Offer.REFUSED;
         }
-        if (queue.size() < capacity) {
-            queue.add(event);
+        if (queue.isEmpty() || queue.size() < capacity && bytes + eventBytes <= maxBytes) {
+            add(event, eventBytes);
             return Offer.DELIVERED;
         }
         try {
-            return applyPolicy(event);
+            return applyPolicy(event, eventBytes);
         } catch (RuntimeException e) { // the latestPerKey key function: this subscriber's stream ends, no other
             failNow("the slow-consumer policy's key function", e);
             return Offer.DISCONNECTED;
@@ -236,57 +249,91 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private void failNow(String callback, RuntimeException e) {
         failure = new CallbackFailure(callback, e);
         completing = true;
-        queue.clear();
+        clearQueue();
         LOG.log(System.Logger.Level.WARNING, "ending a registry subscriber's stream: " + callback + " threw", e);
     }
 
-    private Offer applyPolicy(SseEvent event) {
+    private Offer applyPolicy(SseEvent event, int eventBytes) {
         switch (policy.kind()) {
             case DISCONNECT -> {
                 // the client reconnects with its last id and catches up from the history
-                queue.clear();
+                clearQueue();
                 completing = true;
                 slow = true;
                 return Offer.DISCONNECTED;
             }
             case LATEST_PER_KEY -> {
                 String key = policy.key().apply(event);
-                for (Iterator<SseEvent> it = queue.iterator(); it.hasNext(); ) {
-                    if (Objects.equals(policy.key().apply(it.next()), key)) {
-                        it.remove();
-                        queue.add(event);
-                        return Offer.DELIVERED_DROPPING_ONE;
+                for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+                    Queued queued = it.next();
+                    if (Objects.equals(policy.key().apply(queued.event), key)) {
+                        it.remove(); // the older event of the same key goes first
+                        bytes -= queued.bytes;
+                        return makeRoomFor(event, eventBytes, 1);
                     }
                 }
-                queue.poll();
-                queue.add(event);
-                return Offer.DELIVERED_DROPPING_ONE;
+                poll();
+                return makeRoomFor(event, eventBytes, 1);
             }
             default -> {
-                queue.poll();
-                queue.add(event);
-                return Offer.DELIVERED_DROPPING_ONE;
+                poll();
+                return makeRoomFor(event, eventBytes, 1);
             }
         }
     }
 
-    /** Whether the caller's credentials expired and ended this subscriber ({@link #expire}). */
-    public boolean endedAsExpired() {
+    /**
+     * Adds {@code event} after {@code dropped} events went, dropping more of the oldest while it would not fit in
+     * the bytes (an event larger than the bound goes alone), and counts them all.
+     */
+    private Offer makeRoomFor(SseEvent event, int eventBytes, int dropped) {
+        while (!queue.isEmpty() && bytes + eventBytes > maxBytes) {
+            poll();
+            dropped++;
+        }
+        add(event, eventBytes);
+        return new Offer(1, dropped);
+    }
+
+    private void add(SseEvent event, int eventBytes) {
+        queue.add(new Queued(event, eventBytes));
+        bytes += eventBytes;
+    }
+
+    private Queued poll() {
+        Queued next = queue.poll();
+        if (next != null) {
+            bytes -= next.bytes;
+        }
+        return next;
+    }
+
+    private void clearQueue() {
+        queue.clear();
+        bytes = 0;
+    }
+
+    /** An event waiting for the stream, with its size. */
+    private record Queued(SseEvent event, int bytes) {
+    }
+
+    /** Why {@link #expire} ended this subscriber ({@code CREDENTIALS_EXPIRED}, say), or {@code null}. */
+    public String expiredBecause() {
         return expired;
     }
 
     /**
-     * Ends this subscriber's stream after what is already queued and then {@code last}, because its caller's
-     * credentials expired.
+     * Ends this subscriber's stream after what is already queued and then {@code last}, because it expired for
+     * {@code reason} (its caller's credentials, its maximum age). The first expiry wins.
      */
-    public void expire(SseEvent last) {
+    public void expire(SseEvent last, String reason) {
         synchronized (this) {
             if (cancelled || completing) {
                 return;
             }
-            queue.add(last); // beyond the capacity by one: the client must learn why its stream ends
+            add(last, EventBytes.of(last)); // beyond the capacity by one: the client must learn why its stream ends
             completing = true;
-            expired = true;
+            expired = reason;
         }
         deliver();
     }
@@ -329,7 +376,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
             }
             cancelled = true;
             stream = null;
-            queue.clear();
+            clearQueue();
         }
         store.leave(this);
     }
@@ -358,7 +405,7 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
                         stream = null;
                         error = failure;
                     } else if (demand > 0 && !queue.isEmpty()) {
-                        next = queue.poll();
+                        next = poll().event;
                         demand--;
                     } else if (completing && queue.isEmpty() && !completed) {
                         completed = true;

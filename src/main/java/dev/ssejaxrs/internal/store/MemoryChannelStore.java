@@ -131,14 +131,12 @@ public final class MemoryChannelStore implements ChannelStore {
             SseEvent stamped = event.id() != null ? event : event.withId(position.toString());
             Channel channel = use(address, Set.of());
             Entry entry = new Entry(position, stamped, now);
+            int bytes = EventBytes.of(stamped); // once; each subscriber's queue counts the same bytes
             channel.published++;
             channel.newest = position;
             published++;
             if (options.historySize() > 0) {
-                Entry out = channel.history.add(entry);
-                if (out != null) {
-                    channel.lost(out);
-                }
+                channel.history.add(entry, bytes, channel::lost);
                 if (event.id() != null && !event.id().isEmpty()) {
                     channel.ownId(entry);
                 }
@@ -153,13 +151,14 @@ public final class MemoryChannelStore implements ChannelStore {
                     droppedNow++;
                 } else {
                     if (channel.offline == null) {
-                        channel.offline = new EntryRing(options.offlineQueueSize());
+                        channel.offline = new EntryRing(options.offlineQueueSize(), options.offlineQueueBytes());
                     }
-                    Entry out = channel.offline.add(entry);
-                    if (out != null) {
-                        droppedNow++;
-                        channel.queueLost = out.position();
-                    }
+                    int[] out = {0};
+                    channel.offline.add(entry, bytes, gone -> { // its count or its bytes: told on the next connect
+                        out[0]++;
+                        channel.queueLost = gone.position();
+                    });
+                    droppedNow += out[0];
                     queuedNow = 1;
                 }
             }
@@ -174,7 +173,7 @@ public final class MemoryChannelStore implements ChannelStore {
                     droppedNow++;
                     continue;
                 }
-                ConnectionQueue.Offer offer = subscriber.offer(stamped);
+                ConnectionQueue.Offer offer = subscriber.offer(stamped, bytes);
                 offered.add(subscriber);
                 deliveredNow += offer.delivered();
                 droppedNow += offer.dropped();
@@ -487,7 +486,8 @@ public final class MemoryChannelStore implements ChannelStore {
         Channel channel = channels.remove(address);
         if (channel == null) {
             EventId floor = removed.remove(address);
-            channel = new Channel(address, options.historySize(), floor != null ? floor : forgottenFloor);
+            channel = new Channel(address, options.historySize(), options.historyBytes(),
+                    floor != null ? floor : forgottenFloor);
             channel.queueLost = lostQueues.remove(address);
         }
         channels.put(address, channel);

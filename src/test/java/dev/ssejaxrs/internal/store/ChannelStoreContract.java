@@ -230,4 +230,62 @@ public abstract class ChannelStoreContract {
             assertTrue(EventId.parse(received.get(i).id()).isAfter(EventId.parse(received.get(i - 1).id())));
         }
     }
+
+    /** A subscriber that asks for nothing until {@link #requestAll()}. */
+    private static final class Waiting implements java.util.concurrent.Flow.Subscriber<Object> {
+        private final List<String> data = new ArrayList<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        @Override
+        public synchronized void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+        }
+
+        @Override
+        public synchronized void onNext(Object item) {
+            data.add(((SseEvent) item).data());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+
+        synchronized List<String> data() {
+            return List.copyOf(data);
+        }
+
+        void requestAll() {
+            java.util.concurrent.Flow.Subscription s;
+            synchronized (this) {
+                s = subscription;
+            }
+            s.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void aSubscriberQueueFullInBytes_dropsItsOldestEvents_andCountsEachOne() {
+        RegistryOptions.Builder options = RegistryOptions.builder().subscriberQueueBytes(10_000)
+                .slowConsumerPolicy(dev.ssejaxrs.broadcast.SlowConsumerPolicy.dropOldest());
+        ChannelStore store = store(options);
+        ConnectionQueue queue = new ConnectionQueue(store, List.of(A), Caller.anonymous(), null, null,
+                options.build());
+        Waiting waiting = new Waiting();
+        queue.subscribe(waiting);
+        queue.started().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        for (int i = 1; i <= 5; i++) {
+            append(store, A, i + "b".repeat(4_000)); // about 4 kB each: two fit in 10 kB, not three
+        }
+        // on Redis the node's reader offers them: wait until it has
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.stats(10, java.util.Map.of()).dropped() == 3);
+        waiting.requestAll();
+        await().atMost(Duration.ofSeconds(20)).until(() -> waiting.data().size() == 2);
+        assertEquals(List.of('4', '5'), waiting.data().stream().map(d -> d.charAt(0)).toList(),
+                "the two newest, the three oldest pushed out by bytes (the count of 1,024 was far)");
+        assertEquals(3, store.stats(10, java.util.Map.of()).dropped());
+    }
 }

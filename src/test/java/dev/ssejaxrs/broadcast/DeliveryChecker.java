@@ -32,7 +32,7 @@ import dev.ssejaxrs.testing.ReceivedEvent;
  */
 final class DeliveryChecker {
     /** The loss events a subscriber may receive instead of events it missed. */
-    static final Set<String> LOSS_EVENTS = Set.of(ChannelStore.REPLAY_INCOMPLETE);
+    static final Set<String> LOSS_EVENTS = Set.of(ChannelStore.REPLAY_INCOMPLETE, ChannelStore.EVENTS_LOST);
 
     private final Function<ReceivedEvent, String> key;
     private final Set<String> lossEvents;
@@ -143,6 +143,23 @@ final class DeliveryChecker {
             throw new AssertionError("delivery broken for " + failures + " (" + acknowledged.size()
                     + " events acknowledged in all):" + accounting);
         }
+    }
+
+    /**
+     * The accounting of every subscriber, one line each ("name: acknowledged n, delivered n, ... signalled n by n
+     * loss event(s) ..."), for a report or a failure message.
+     */
+    synchronized String accounting() {
+        StringBuilder accounting = new StringBuilder();
+        for (Subscriber subscriber : subscribers.values()) {
+            accounting.append(accounting.length() == 0 ? "" : "\n").append(subscriber.account());
+        }
+        return accounting.toString();
+    }
+
+    /** How many acknowledged events the subscribers were told they lost (by a loss event), all together. */
+    synchronized int signalled() {
+        return subscribers.values().stream().mapToInt(s -> s.account().signalled().size()).sum();
     }
 
     /** One subscriber's received sequence. */

@@ -192,6 +192,24 @@ final class DeliveryChecker {
             events.forEach(this::received);
         }
 
+        /**
+         * Records what {@code stream} delivers, in order, up to the event whose key is {@code lastKey}.
+         *
+         * @throws AssertionError when it does not arrive within {@code timeout} or the stream ends first, with the
+         *     accounting of every subscriber of this checker
+         */
+        void receiveUntil(dev.ssejaxrs.testing.OpenEventStream stream, String lastKey, java.time.Duration timeout) {
+            try {
+                stream.awaitEvent(event -> {
+                    received(event);
+                    return lastKey.equals(key.apply(event));
+                }, timeout);
+            } catch (AssertionError e) {
+                throw new AssertionError(name + " did not receive " + lastKey + ": " + e.getMessage()
+                        + "\naccounting:\n" + accounting(), e);
+            }
+        }
+
         /** Whether it has received (or been told it lost) everything acknowledged so far. */
         boolean caughtUp() {
             synchronized (DeliveryChecker.this) {

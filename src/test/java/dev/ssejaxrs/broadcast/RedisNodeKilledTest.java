@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.client.Client;
@@ -39,9 +40,12 @@ class RedisNodeKilledTest {
         Client client = ClientBuilder.newClient();
         List<AutoCloseable> open = new ArrayList<>();
         long started = System.nanoTime();
-        try (NodeProcess nodeB = NodeProcess.start(redis.uri(), prefix);
-             BroadcastApp.Running nodeA = new BroadcastApp.Running(RegistryOptions.builder()
-                     .redis(RedisOptions.builder(redis.uri()).keyPrefix(prefix).build()).build())) {
+        // the child JVM starts while this one starts node A
+        CompletableFuture<NodeProcess> startingB = CompletableFuture.supplyAsync(
+                () -> NodeProcess.start(redis.uri(), prefix));
+        try (BroadcastApp.Running nodeA = new BroadcastApp.Running(RegistryOptions.builder()
+                     .redis(RedisOptions.builder(redis.uri()).keyPrefix(prefix).build()).build());
+             NodeProcess nodeB = startingB.get(60, TimeUnit.SECONDS)) {
             System.out.println("[fault] node process serving after "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
             String b = "http://127.0.0.1:" + nodeB.port + "/recipients/";

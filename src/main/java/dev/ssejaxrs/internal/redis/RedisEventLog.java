@@ -146,6 +146,7 @@ public final class RedisEventLog implements AutoCloseable {
     private final Script advanceCursor = new Script(Scripts.ADVANCE_CURSOR);
     final StreamEpoch epoch = new StreamEpoch();
     private final RecipientCursors cursors = new RecipientCursors(this::advanceCursor);
+    private final SharedReplays sharedReplays = new SharedReplays();
     private volatile boolean closed;
 
     /** Receives the entries the readers take from Redis, per address in id order, on a reader thread. */
@@ -183,7 +184,7 @@ public final class RedisEventLog implements AutoCloseable {
     /**
      * A replay of one address.
      *
-     * @param entries the retained entries after the id, oldest first
+     * @param entries the retained entries after the id, oldest first (unmodifiable: joiners may share one replay)
      * @param incomplete whether entries after the id are known to be gone (or the id is not one of ours): the
      *     client should get {@code replay-incomplete}
      * @param more whether the limit cut the replay (ask again after the last entry)
@@ -355,13 +356,15 @@ public final class RedisEventLog implements AutoCloseable {
         EventId after = EventId.parse(afterId);
         List<String> args = List.of(after == null ? "" : after.toString(), Integer.toString(limit),
                 Long.toString(options.historyAge().toMillis()), upTo == null ? "+" : upTo.toString());
-        return this.<List<Object>>run(replay, ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()),
-                args, "replay " + address).thenApply(reply -> {
-                    List<Entry> entries = EntryCodec.decodeAll(reply.get(1));
+        // joiners asking for the same page at once (a reconnect storm) share one read and one copy of its events
+        return sharedReplays.replay(address, args.get(0), args.get(3), limit, () -> this.<List<Object>>run(replay,
+                ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()), args, "replay " + address)
+                .thenApply(reply -> {
+                    List<Entry> entries = List.copyOf(EntryCodec.decodeAll(reply.get(1)));
                     String resume = !entries.isEmpty() ? entries.get(entries.size() - 1).id()
                             : after != null ? after.toString() : "0-0";
                     return new Replay(entries, ((Long) reply.get(0)) == 1L, entries.size() == limit, resume);
-                });
+                }));
     }
 
     /** The newest id given out so far to any address ({@code 0-0} before the first): live reading starts after it. */

@@ -345,7 +345,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             member.last.put(address, id);
             return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
         }) && address.kind() == Address.Kind.RECIPIENT) {
-            log.gave(address.name(), id); // handed to this node's connections of the recipient
+            log.gave(address.name(), id); // handed to a live connection of the recipient here
         }
     }
 
@@ -368,11 +368,12 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
      * did not reach past it): {@code eventFor} (called under the lock with the member and the newest id it was
      * given there) says which event, or {@code null} for none; when it throws (it asks the application's access
      * policy), that member's stream ends and the others go on. A member still catching up gets it in its buffer;
-     * the others' queues are offered it under the lock and deliver it after. Returns whether the address has
-     * members here.
+     * the others' queues are offered it under the lock and deliver it after. Returns whether a live member (not
+     * catching up) was given it or filtered it out: a recipient's cursor may then move past it.
      */
     private boolean handOut(Address address, EventId id, BiFunction<Member, EventId, SseEvent> eventFor) {
         List<ConnectionQueue> offered = new ArrayList<>();
+        boolean givenLive = false;
         lock.lock();
         try {
             Local local = locals.get(address);
@@ -392,11 +393,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     offered.add(member.queue);
                     continue;
                 }
+                if (member.buffer == null) {
+                    givenLive = true;
+                }
                 if (event == null) {
                     continue;
                 }
                 if (member.buffer != null) {
-                    member.buffer.add(event);
+                    member.buffer.add(event); // given when it goes live (goLive moves the cursor)
                 } else {
                     offer(member, local, event);
                     offered.add(member.queue);
@@ -408,7 +412,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         for (ConnectionQueue queue : offered) {
             queue.deliver(); // outside the lock, which publishes and joins on other addresses need
         }
-        return true;
+        return givenLive;
     }
 
     /** Under the lock: offers {@code event} and counts what happened. */

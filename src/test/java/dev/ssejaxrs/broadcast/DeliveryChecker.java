@@ -32,7 +32,7 @@ import dev.ssejaxrs.testing.ReceivedEvent;
  */
 final class DeliveryChecker {
     /** The loss events a subscriber may receive instead of events it missed. */
-    static final Set<String> LOSS_EVENTS = Set.of(ChannelStore.REPLAY_INCOMPLETE);
+    static final Set<String> LOSS_EVENTS = Set.of(ChannelStore.REPLAY_INCOMPLETE, ChannelStore.EVENTS_LOST);
 
     private final Function<ReceivedEvent, String> key;
     private final Set<String> lossEvents;
@@ -145,6 +145,23 @@ final class DeliveryChecker {
         }
     }
 
+    /**
+     * The accounting of every subscriber, one line each ("name: acknowledged n, delivered n, ... signalled n by n
+     * loss event(s) ..."), for a report or a failure message.
+     */
+    synchronized String accounting() {
+        StringBuilder accounting = new StringBuilder();
+        for (Subscriber subscriber : subscribers.values()) {
+            accounting.append(accounting.length() == 0 ? "" : "\n").append(subscriber.account());
+        }
+        return accounting.toString();
+    }
+
+    /** How many acknowledged events the subscribers were told they lost (by a loss event), all together. */
+    synchronized int signalled() {
+        return subscribers.values().stream().mapToInt(s -> s.account().signalled().size()).sum();
+    }
+
     /** One subscriber's received sequence. */
     final class Subscriber {
         private final String name;
@@ -173,6 +190,24 @@ final class DeliveryChecker {
         /** Records several received events, in order. */
         void received(List<ReceivedEvent> events) {
             events.forEach(this::received);
+        }
+
+        /**
+         * Records what {@code stream} delivers, in order, up to the event whose key is {@code lastKey}.
+         *
+         * @throws AssertionError when it does not arrive within {@code timeout} or the stream ends first, with the
+         *     accounting of every subscriber of this checker
+         */
+        void receiveUntil(dev.ssejaxrs.testing.OpenEventStream stream, String lastKey, java.time.Duration timeout) {
+            try {
+                stream.awaitEvent(event -> {
+                    received(event);
+                    return lastKey.equals(key.apply(event));
+                }, timeout);
+            } catch (AssertionError e) {
+                throw new AssertionError(name + " did not receive " + lastKey + ": " + e.getMessage()
+                        + "\naccounting:\n" + accounting(), e);
+            }
         }
 
         /** Whether it has received (or been told it lost) everything acknowledged so far. */

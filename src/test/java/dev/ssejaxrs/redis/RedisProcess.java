@@ -90,6 +90,38 @@ public final class RedisProcess implements AutoCloseable, BeforeAllCallback, Aft
         }
     }
 
+    /** The redis-server's process id ({@code INFO server}). */
+    public long pid() {
+        String info = admin(c -> c.info("server"));
+        return info.lines().filter(line -> line.startsWith("process_id:"))
+                .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no process_id in INFO server: " + info));
+    }
+
+    /** Kills the redis-server with SIGKILL: no shutdown, no last write; {@link #restart()} starts it again. */
+    public void kill9() {
+        long pid = pid();
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        process.destroyForcibly(); // SIGKILL
+        process.onExit().join();
+        stop(); // forgets the dead process, so that restart() starts a new one
+    }
+
+    /** Sends {@code signal} ({@code STOP}: the process freezes, its sockets stay open; {@code CONT}: it goes on). */
+    public void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + kill.exitValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Runs {@code commands} on a fresh admin connection (not one of the log's). */
     public synchronized <T> T admin(
             java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> commands) {

@@ -104,6 +104,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         boolean registered;
         /** Whether its recipients' presence was sent (then leave removes it). */
         boolean online;
+        /** Per recipient address, its cursor when this member joined ({@link RedisEventLog.RecipientJoin}). */
+        final Map<String, EventId> cursors = new HashMap<>();
         boolean left;
 
         Member(ConnectionQueue queue) {
@@ -172,7 +174,10 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 }));
     }
 
-    /** Registers the presence of the member's recipients (counted here, uncounted in leave). */
+    /**
+     * Registers the presence of the member's recipients (counted here, uncounted in leave) and keeps their cursors
+     * (each read with its presence, in one script).
+     */
     private List<CompletableFuture<Void>> online(Member member) {
         List<CompletableFuture<Void>> presence = new ArrayList<>();
         lock.lock();
@@ -183,7 +188,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             member.online = true;
             for (Address address : member.queue.addresses()) {
                 if (address.kind() == Address.Kind.RECIPIENT) {
-                    presence.add(log.online(address.name()).toCompletableFuture());
+                    presence.add(log.online(address.name()).toCompletableFuture().thenAccept(joined -> {
+                        lock.lock();
+                        try {
+                            member.cursors.put(address.name(), EventId.parse(joined.cursor()));
+                        } finally {
+                            lock.unlock();
+                        }
+                    }));
                 }
             }
         } finally {
@@ -219,12 +231,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     /**
      * What the member gets before live events, up to {@code position}: replay after its id, or what was published
      * after {@code start} (where it opened, or the latest id before its recipients' presence was registered) and, for
-     * a recipient, its queue.
+     * a recipient, its queue and what its stream holds after its cursor (given to no connection: published while a
+     * dead node's presence made it look online, or after its last stream ended).
      */
     private CompletionStage<List<SseEvent>> catchUp(Member member, EventId start, EventId position) {
         String lastEventId = member.queue.lastEventId();
         TreeMap<EventId, Map.Entry<Address, SseEvent>> merged = new TreeMap<>(); // one event per id, in id order
         boolean[] incomplete = {false};
+        String[] lostAfter = {null}; // without Last-Event-ID: the cursor after which events are gone
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
         for (Address address : member.queue.addresses()) {
             if (lastEventId != null) {
@@ -234,7 +248,18 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
                 }
             }
-            if (lastEventId == null && options.historySize() > 0 && position.isAfter(start)) {
+            EventId cursor = lastEventId == null && address.kind() == Address.Kind.RECIPIENT
+                    ? member.cursors.get(address.name()) : null;
+            if (cursor != null && start.isAfter(cursor) && options.historySize() > 0) {
+                // given to no connection since the cursor: replayed, and a gap there is signalled
+                boolean[] gone = {false};
+                all = all.thenCompose(v -> replay(address, cursor.toString(), position, merged, gone)).thenRun(() -> {
+                    if (gone[0]) {
+                        incomplete[0] = true;
+                        lostAfter[0] = cursor.toString();
+                    }
+                });
+            } else if (lastEventId == null && options.historySize() > 0 && position.isAfter(start)) {
                 // published after the subscription opened, or while a recipient's presence was being registered:
                 // older than the position the reader follows from, so replayed
                 all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1]));
@@ -255,7 +280,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         return all.thenApply(v -> {
             List<SseEvent> first = new ArrayList<>();
             if (incomplete[0]) {
-                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE).data(EventId.truncated(lastEventId)).build());
+                first.add(SseEvent.builder().event(REPLAY_INCOMPLETE)
+                        .data(lastEventId != null ? EventId.truncated(lastEventId) : lostAfter[0]).build());
             }
             try {
                 for (Map.Entry<Address, SseEvent> e : merged.values()) {
@@ -286,6 +312,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     }
 
     private void goLive(Member member, List<SseEvent> first) {
+        Map<String, EventId> given = new HashMap<>();
         lock.lock();
         try {
             if (member.left) {
@@ -297,10 +324,16 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             for (SseEvent event : buffered) {
                 offer(member, null, event);
             }
+            for (Address address : member.queue.addresses()) {
+                if (address.kind() == Address.Kind.RECIPIENT) {
+                    given.put(address.name(), member.last.get(address));
+                }
+            }
         } finally {
             lock.unlock();
         }
         member.queue.deliver();
+        given.forEach(log::gave); // everything up to there is in its queue now
     }
 
     /** An entry of a followed address, from the log's reader thread (in id order per address). */
@@ -308,10 +341,12 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     public void onEntry(Address address, RedisEventLog.Entry entry) {
         EventId id = EventId.parse(entry.id());
         SseEvent event = entry.event();
-        handOut(address, id, (member, last) -> {
+        if (handOut(address, id, (member, last) -> {
             member.last.put(address, id);
             return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
-        });
+        }) && address.kind() == Address.Kind.RECIPIENT) {
+            log.gave(address.name(), id); // handed to a live connection of the recipient here
+        }
     }
 
     /**
@@ -333,15 +368,17 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
      * did not reach past it): {@code eventFor} (called under the lock with the member and the newest id it was
      * given there) says which event, or {@code null} for none; when it throws (it asks the application's access
      * policy), that member's stream ends and the others go on. A member still catching up gets it in its buffer;
-     * the others' queues are offered it under the lock and deliver it after.
+     * the others' queues are offered it under the lock and deliver it after. Returns whether a live member (not
+     * catching up) was given it or filtered it out: a recipient's cursor may then move past it.
      */
-    private void handOut(Address address, EventId id, BiFunction<Member, EventId, SseEvent> eventFor) {
+    private boolean handOut(Address address, EventId id, BiFunction<Member, EventId, SseEvent> eventFor) {
         List<ConnectionQueue> offered = new ArrayList<>();
+        boolean givenLive = false;
         lock.lock();
         try {
             Local local = locals.get(address);
             if (local == null) {
-                return;
+                return false;
             }
             for (Member member : local.members) {
                 EventId last = member.last.get(address);
@@ -356,11 +393,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     offered.add(member.queue);
                     continue;
                 }
+                if (member.buffer == null) {
+                    givenLive = true;
+                }
                 if (event == null) {
                     continue;
                 }
                 if (member.buffer != null) {
-                    member.buffer.add(event);
+                    member.buffer.add(event); // given when it goes live (goLive moves the cursor)
                 } else {
                     offer(member, local, event);
                     offered.add(member.queue);
@@ -372,6 +412,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         for (ConnectionQueue queue : offered) {
             queue.deliver(); // outside the lock, which publishes and joins on other addresses need
         }
+        return givenLive;
     }
 
     /** Under the lock: offers {@code event} and counts what happened. */

@@ -141,6 +141,12 @@ public final class RedisEventLog implements AutoCloseable {
     private final Script replay = new Script(Scripts.REPLAY);
     private final Script takeQueue = new Script(Scripts.TAKE_QUEUE);
     private final Script heartbeat = new Script(Scripts.HEARTBEAT);
+    private final Script joinRecipient = new Script(Scripts.JOIN_RECIPIENT);
+    private final Script leaveRecipient = new Script(Scripts.LEAVE_RECIPIENT);
+    private final Script advanceCursor = new Script(Scripts.ADVANCE_CURSOR);
+    final StreamEpoch epoch = new StreamEpoch();
+    private final RecipientCursors cursors = new RecipientCursors(this::advanceCursor);
+    private final SharedReplays sharedReplays = new SharedReplays();
     private volatile boolean closed;
 
     /** Receives the entries the readers take from Redis, per address in id order, on a reader thread. */
@@ -178,7 +184,7 @@ public final class RedisEventLog implements AutoCloseable {
     /**
      * A replay of one address.
      *
-     * @param entries the retained entries after the id, oldest first
+     * @param entries the retained entries after the id, oldest first (unmodifiable: joiners may share one replay)
      * @param incomplete whether entries after the id are known to be gone (or the id is not one of ours): the
      *     client should get {@code replay-incomplete}
      * @param more whether the limit cut the replay (ask again after the last entry)
@@ -186,6 +192,17 @@ public final class RedisEventLog implements AutoCloseable {
      *     {@code 0-0}
      */
     public record Replay(List<Entry> entries, boolean incomplete, boolean more, String resumeAfter) {
+    }
+
+    /**
+     * Where a recipient's connection joins, read in one step with its presence ({@link #online(String)}).
+     *
+     * @param position the newest id given out when the presence was registered: every event of the recipient up
+     *     to it is in its queue or its stream, every later one is read live
+     * @param cursor the newest of the recipient's events a connection was given (on any node); its stream's
+     *     events after it were given to no connection
+     */
+    public record RecipientJoin(String position, String cursor) {
     }
 
     private RedisEventLog(RedisOptions options, Listener listener) {
@@ -298,10 +315,14 @@ public final class RedisEventLog implements AutoCloseable {
         }
         List<String> args = new ArrayList<>(List.of(Integer.toString(options.historySize()),
                 Long.toString(options.historyAge().toMillis()), Integer.toString(options.offlineQueueSize()),
-                Long.toString(options.offlineQueueAge().toMillis()), kinds.toString()));
+                Long.toString(options.offlineQueueAge().toMillis()), kinds.toString(), epoch.argument()));
         EntryCodec.encode(event, args);
         return this.<List<Object>>run(publish, ScriptOutputType.MULTI, scriptKeys, args, "publish to " + distinct)
-                .thenApply(reply -> new Appended((String) reply.get(0), ((Long) reply.get(1)).intValue()));
+                .thenApply(reply -> {
+                    String id = (String) reply.get(0);
+                    epoch.saw(id);
+                    return new Appended(id, ((Long) reply.get(1)).intValue());
+                });
     }
 
     /** Appends {@code event} to one address. */
@@ -335,13 +356,15 @@ public final class RedisEventLog implements AutoCloseable {
         EventId after = EventId.parse(afterId);
         List<String> args = List.of(after == null ? "" : after.toString(), Integer.toString(limit),
                 Long.toString(options.historyAge().toMillis()), upTo == null ? "+" : upTo.toString());
-        return this.<List<Object>>run(replay, ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()),
-                args, "replay " + address).thenApply(reply -> {
-                    List<Entry> entries = EntryCodec.decodeAll(reply.get(1));
+        // joiners asking for the same page at once (a reconnect storm) share one read and one copy of its events
+        return sharedReplays.replay(address, args.get(0), args.get(3), limit, () -> this.<List<Object>>run(replay,
+                ScriptOutputType.MULTI, List.of(keys.stream(address), keys.clock()), args, "replay " + address)
+                .thenApply(reply -> {
+                    List<Entry> entries = List.copyOf(EntryCodec.decodeAll(reply.get(1)));
                     String resume = !entries.isEmpty() ? entries.get(entries.size() - 1).id()
                             : after != null ? after.toString() : "0-0";
                     return new Replay(entries, ((Long) reply.get(0)) == 1L, entries.size() == limit, resume);
-                });
+                }));
     }
 
     /** The newest id given out so far to any address ({@code 0-0} before the first): live reading starts after it. */
@@ -393,35 +416,50 @@ public final class RedisEventLog implements AutoCloseable {
     }
 
     /**
-     * Counts a connection of {@code recipient} on this node; the first one registers this node in the recipient's
-     * presence set, after which its events are no longer queued.
+     * Counts a connection of {@code recipient} on this node and registers this node in the recipient's presence set
+     * (after which its events are no longer queued), reading the join's position and the recipient's cursor in the
+     * same step ({@code JOIN_RECIPIENT}): no event falls between the presence and the position.
      *
-     * @return completes once Redis has the presence (at once when this node already had it)
+     * @return completes once Redis has the presence, with the position and the cursor
      */
-    public CompletionStage<Void> online(String recipient) {
+    public CompletionStage<RecipientJoin> online(String recipient) {
         Objects.requireNonNull(recipient, "recipient");
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<RecipientJoin> done = new CompletableFuture<>();
         localRecipients.compute(recipient, (r, count) -> {
-            if (count == null) {
-                // sent inside compute: presence commands of one recipient reach Redis in the order of the counts
-                guard("register the presence of " + r, c -> c.sadd(keys.presence(r), nodeId))
-                        .whenComplete((added, failure) -> complete(done, failure));
-                return 1;
-            }
-            done.complete(null);
-            return count + 1;
+            // sent inside compute: presence commands of one recipient reach Redis in the order of the counts
+            this.<List<Object>>run(joinRecipient, ScriptOutputType.MULTI,
+                    List.of(keys.clock(), keys.presence(r), keys.cursor(r)),
+                    List.of(nodeId, Long.toString(cursorTtl().toMillis())), "register the presence of " + r)
+                    .whenComplete((reply, failure) -> {
+                        if (failure == null) {
+                            done.complete(new RecipientJoin((String) reply.get(0), (String) reply.get(1)));
+                        } else {
+                            done.completeExceptionally(failure instanceof CompletionException
+                                    && failure.getCause() != null ? failure.getCause() : failure);
+                        }
+                    });
+            return count == null ? 1 : count + 1;
         });
         return done;
     }
 
-    /** Counts a closed connection of {@code recipient}; the last one removes this node from its presence set. */
+    /**
+     * Counts a closed connection of {@code recipient}; the last one removes this node from its presence set and, in
+     * the same step ({@code LEAVE_RECIPIENT}), moves the recipient's cursor up to what this node gave it: an event
+     * published after the stream ended is after the cursor, and the recipient's next connection gets it.
+     */
     public CompletionStage<Void> offline(String recipient) {
         Objects.requireNonNull(recipient, "recipient");
         CompletableFuture<Void> done = new CompletableFuture<>();
         localRecipients.compute(recipient, (r, count) -> {
             if (count == null || count <= 1) {
                 if (count != null) {
-                    guard("remove the presence of " + r, c -> c.srem(keys.presence(r), nodeId))
+                    String given = cursors.given(r);
+                    cursors.forget(r);
+                    this.<Long>run(leaveRecipient, ScriptOutputType.INTEGER,
+                            List.of(keys.presence(r), keys.cursor(r)),
+                            List.of(nodeId, given, Long.toString(cursorTtl().toMillis())),
+                            "remove the presence of " + r)
                             .whenComplete((removed, failure) -> {
                                 if (failure != null) {
                                     presenceToRemove.add(r); // else this node would count it online for ever
@@ -437,6 +475,29 @@ public final class RedisEventLog implements AutoCloseable {
             return count - 1;
         });
         return done;
+    }
+
+    /**
+     * Records that a connection of {@code recipient} here was given its event {@code id} (a live entry, or the last
+     * of its catch-up): the recipient's cursor in Redis moves up ({@link RecipientCursors}).
+     */
+    public void gave(String recipient, EventId id) {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(id, "id");
+        if (localRecipients.containsKey(recipient)) {
+            cursors.gave(recipient, id);
+        }
+    }
+
+    private CompletionStage<?> advanceCursor(String recipient, String id) {
+        return this.<Long>run(advanceCursor, ScriptOutputType.INTEGER, List.of(keys.cursor(recipient)),
+                List.of(id, Long.toString(cursorTtl().toMillis())), "move the cursor of " + recipient);
+    }
+
+    /** How long a recipient's cursor outlives its last move: as long as its stream or its queue keeps events. */
+    private Duration cursorTtl() {
+        Duration history = options.historyAge();
+        return history.compareTo(options.offlineQueueAge()) >= 0 ? history : options.offlineQueueAge();
     }
 
     /**
@@ -534,8 +595,9 @@ public final class RedisEventLog implements AutoCloseable {
     private void afterConnect(StatefulRedisConnection<String, String> connection) {
         RedisAsyncCommands<String, String> c = connection.async();
         List<CompletableFuture<?>> all = new ArrayList<>();
-        all.add(runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
-                List.of(nodeId, Long.toString(options.presenceTtl().toMillis()))));
+        all.add(RedisEventLog.<List<Object>>runOn(c, heartbeat, ScriptOutputType.MULTI, List.of(keys.nodes(), keys.clock()),
+                List.of(nodeId, Long.toString(options.presenceTtl().toMillis()), epoch.argument()))
+                .thenAccept(reply -> epoch.began((Long) reply.get(1), options.redactedUri())));
         for (String r : List.copyOf(presenceToRemove)) {
             presenceToRemove.remove(r);
             if (!localRecipients.containsKey(r)) {
@@ -600,8 +662,9 @@ public final class RedisEventLog implements AutoCloseable {
             return;
         }
         RedisAsyncCommands<String, String> c = connection.async();
-        runOn(c, heartbeat, ScriptOutputType.INTEGER, List.of(keys.nodes()),
-                List.of(nodeId, Long.toString(options.presenceTtl().toMillis())))
+        RedisEventLog.<List<Object>>runOn(c, heartbeat, ScriptOutputType.MULTI, List.of(keys.nodes(), keys.clock()),
+                List.of(nodeId, Long.toString(options.presenceTtl().toMillis()), epoch.argument()))
+                .thenAccept(reply -> epoch.began((Long) reply.get(1), options.redactedUri()))
                 .exceptionally(e -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "heartbeat failed: " + rootMessage(e));
                     return null;

@@ -13,8 +13,11 @@ import dev.ssejaxrs.broadcast.Address;
  *     transport)</td></tr>
  * <tr><td>{@code {p}:q:<recipient>}</td><td>stream: a recipient's offline queue (same ids)</td></tr>
  * <tr><td>{@code {p}:on:<recipient>}</td><td>set: ids of the nodes with an open connection of the recipient</td></tr>
+ * <tr><td>{@code {p}:w:<recipient>}</td><td>string: the recipient's cursor, the newest of its events a connection
+ *     was given ({@link RecipientCursors})</td></tr>
  * <tr><td>{@code {p}:nodes}</td><td>sorted set: node id scored by when its presence lapses (Redis time, ms)</td></tr>
- * <tr><td>{@code {p}:clock}</td><td>hash: {@code last} id given out, {@code origin} first id of this data set</td></tr>
+ * <tr><td>{@code {p}:clock}</td><td>hash: {@code last} id given out, {@code origin} first id of this stream epoch,
+ *     {@code epoch} how many epochs began after one lost writes ({@link StreamEpoch})</td></tr>
  * <tr><td>{@code {p}:wake:<node>:<reader>}</td><td>stream: wakes a node's blocked reader when its address set
  *     changes</td></tr>
  * </table>
@@ -36,6 +39,10 @@ public final class RedisKeys {
 
     String presence(String recipient) {
         return tag + "on:" + recipient;
+    }
+
+    String cursor(String recipient) {
+        return tag + "w:" + recipient;
     }
 
     String nodes() {

@@ -283,6 +283,7 @@ public final class RedisStreamReader {
             ready = sorted.subList(0, end); // the rest is read again next time
             if (!ready.isEmpty() && ready.get(end - 1).id.compareTo(handedOver) > 0) {
                 handedOver = ready.get(end - 1).id;
+                log.epoch.saw(handedOver);
             }
         } finally {
             lock.unlock();

@@ -32,14 +32,48 @@ public final class Scripts {
             end
             """;
 
+    /** Moves a cursor key up to an id (never down), renewing its time to live. */
+    private static final String CURSOR = """
+            local function advance(key, id, ttl)
+              if id == '' then return end
+              local cursor = redis.call('GET', key)
+              if not cursor or older(cursor, id) then
+                redis.call('SET', key, id, 'PX', ttl)
+              else
+                redis.call('PEXPIRE', key, ttl)
+              end
+            end
+            """;
+
+    /**
+     * The stream epoch: the ids one data set gave out, from its {@code origin} to its {@code last} (both fields of
+     * the clock hash). The keys lost writes (a failover to a replica that had not got them, a restart without
+     * persistence, {@code FLUSHALL}) when a node saw an id newer than {@code last}: then a new epoch begins, its
+     * origin just after that id, and {@code last} moves up to it, so that no id is given out twice and every id up to
+     * the origin gets {@code replay-incomplete} (the lost events were in the old epoch; a replay cannot tell which).
+     */
+    private static final String EPOCH = """
+            local function check_epoch(clock, seen)
+              if seen == '' then return 0 end
+              local last = redis.call('HGET', clock, 'last')
+              if last and not older(last, seen) then return 0 end
+              local sms, sseq = parse(seen)
+              redis.call('HSET', clock, 'last', seen, 'origin', string.format('%d-%d', sms, sseq + 1))
+              redis.call('HINCRBY', clock, 'epoch', 1)
+              return 1
+            end
+            """;
+
     /**
      * Publish. KEYS: clock, nodes, then per address its stream and, for a recipient, its presence set and queue.
-     * ARGV: history size, history age ms, queue size, queue age ms, kinds ({@code t}/{@code r} per address), then
+     * ARGV: history size, history age ms, queue size, queue age ms, kinds ({@code t}/{@code r} per address), the
+     * newest id the publishing node has seen ({@code ''}: none; the epoch is checked first, see {@link #EPOCH}), then
      * field/value pairs. One id for every address: the clock's last id + 1, or Redis' time when later (so ids
      * order across addresses and never go back, even when the clock does). Each entry records {@code p}, the
      * previous id of its stream, from which a replay tells a trimmed gap from no gap. Returns {id, queued}.
      */
-    static final String PUBLISH = IDS + """
+    static final String PUBLISH = IDS + EPOCH + """
+            check_epoch(KEYS[1], ARGV[6])
             local ms, seq = now, 0
             local last = redis.call('HGET', KEYS[1], 'last')
             if last then
@@ -52,7 +86,7 @@ public final class Scripts {
             redis.call('HSET', KEYS[1], 'last', id)
             local function add(key, size, age, prev)
               local args = {'XADD', key, 'MAXLEN', '~', size, id, 'p', prev}
-              for i = 6, #ARGV do args[#args + 1] = ARGV[i] end
+              for i = 7, #ARGV do args[#args + 1] = ARGV[i] end
               redis.call(unpack(args))
               redis.call('XTRIM', key, 'MINID', '~', string.format('%d-0', now - age))
               redis.call('PEXPIRE', key, age)
@@ -83,7 +117,8 @@ public final class Scripts {
     /**
      * Replay. KEYS: stream, clock. ARGV: after id (exclusive; empty: an unknown id, replay all), limit, history age
      * ms, up to id (inclusive, or {@code +}). Returns {incomplete (0/1), entries}: incomplete when an entry after
-     * the id is known to be gone (trimmed, expired, or the id predates this data set).
+     * the id is known to be gone (trimmed, expired, or the id is not of this epoch: before its origin or after its
+     * last id).
      */
     static final String REPLAY = IDS + """
             local after = ARGV[1]
@@ -97,6 +132,9 @@ public final class Scripts {
               entries = redis.call('XRANGE', KEYS[1], '(' .. after, ARGV[4], 'COUNT', ARGV[2])
             end
             if not origin or older(after, origin) then return {1, entries} end
+            -- an id newer than any this epoch gave out: from an epoch whose writes were lost
+            local last = redis.call('HGET', KEYS[2], 'last')
+            if not last or older(last, after) then return {1, entries} end
             local first = entries[1]
             if not first then first = redis.call('XRANGE', KEYS[1], '(' .. after, '+', 'COUNT', 1)[1] end
             if first then
@@ -125,12 +163,51 @@ public final class Scripts {
             return entries
             """;
 
-    /** Node heartbeat. KEYS: nodes. ARGV: node id, ttl ms. Drops lapsed nodes. Returns Redis' time in ms. */
-    static final String HEARTBEAT = """
-            local time = redis.call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    /**
+     * Node heartbeat. KEYS: nodes, clock. ARGV: node id, ttl ms, the newest id this node has seen ({@code ''}: none).
+     * Drops lapsed nodes; checks the epoch (see {@link #EPOCH}). Returns {Redis' time in ms, 1 when it began a new
+     * epoch}.
+     */
+    static final String HEARTBEAT = IDS + EPOCH + """
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
             redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-            return now
+            return {now, check_epoch(KEYS[2], ARGV[3])}
+            """;
+
+    /**
+     * A recipient's connection joins. KEYS: clock, presence set, cursor. ARGV: node id, cursor ttl ms. In one step:
+     * this node enters the presence set (from then on the recipient's events are not queued) and the join reads its
+     * position (the newest id given out) and the recipient's cursor (the newest of its events a connection was
+     * given; set to the position when there is none: everything before was queued or given). Every event published
+     * before the script is in the queue or the stream up to the position, every later one is read live. Returns
+     * {position, cursor}.
+     */
+    static final String JOIN_RECIPIENT = """
+            redis.call('SADD', KEYS[2], ARGV[1])
+            local last = redis.call('HGET', KEYS[1], 'last') or '0-0'
+            local cursor = redis.call('GET', KEYS[3])
+            if not cursor then
+              cursor = last
+              redis.call('SET', KEYS[3], cursor, 'PX', ARGV[2])
+            end
+            return {last, cursor}
+            """;
+
+    /**
+     * A recipient's last connection on this node leaves. KEYS: presence set, cursor. ARGV: node id, the newest id
+     * this node gave the recipient ({@code ''}: none), cursor ttl ms. In one step the node leaves the presence set
+     * and the cursor moves up to what it gave: an event published after the stream ended and before this script is
+     * after the cursor, so the recipient's next connection gets it. Returns 1.
+     */
+    static final String LEAVE_RECIPIENT = IDS + CURSOR + """
+            redis.call('SREM', KEYS[1], ARGV[1])
+            advance(KEYS[2], ARGV[2], ARGV[3])
+            return 1
+            """;
+
+    /** Moves a recipient's cursor up. KEYS: cursor. ARGV: id given to a connection, cursor ttl ms. Returns 1. */
+    static final String ADVANCE_CURSOR = IDS + CURSOR + """
+            advance(KEYS[1], ARGV[1], ARGV[2])
+            return 1
             """;
 }

@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -59,17 +59,16 @@ class TodoRenderBrowserIT {
     @Test
     void todoPage_underConcurrentInserts_showsEveryRowExactlyOnce() throws Exception {
         String url = demo.jdbcUrl();
-        AtomicBoolean pageOpen = new AtomicBoolean();
+        CountDownLatch pageOpen = new CountDownLatch(1);
         AtomicInteger inserted = new AtomicInteger();
         CompletableFuture<Void> inserter = CompletableFuture.runAsync(() -> {
             try (Connection c = DriverManager.getConnection(url);
                     PreparedStatement insert = c.prepareStatement("insert into todos (title) values (?)")) {
                 int afterOpen = 0;
                 while (afterOpen < 50) { // rows before and while the page renders and subscribes, then 50 more
-                    boolean open = pageOpen.get();
-                    if (!open && inserted.get() >= 300) {
-                        Thread.onSpinWait(); // fewer rows than the page renders (500): every one must show
-                        continue;
+                    boolean open = pageOpen.getCount() == 0;
+                    if (!open && inserted.get() >= 300) { // fewer rows than the page renders (500): all must show
+                        open = pageOpen.await(60, TimeUnit.SECONDS);
                     }
                     insert.setString(1, "row " + inserted.incrementAndGet());
                     insert.executeUpdate();
@@ -79,6 +78,8 @@ class TodoRenderBrowserIT {
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
         try {
@@ -86,10 +87,10 @@ class TodoRenderBrowserIT {
             browser.navigate("http://127.0.0.1:" + demo.port() + "/todos");
             browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
                     "document.body.innerText");
-            pageOpen.set(true);
+            pageOpen.countDown();
             inserter.get(60, TimeUnit.SECONDS);
         } finally {
-            pageOpen.set(true);
+            pageOpen.countDown();
         }
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url);

@@ -25,6 +25,7 @@ public final class PresenceNode {
     public static void main(String[] args) throws InterruptedException {
         EventRegistry registry = new EventRegistry(RegistryOptions.builder()
                 .redis(RedisOptions.builder(args[0]).keyPrefix(args[1])
+                        .connectTimeout(Duration.ofSeconds(20)).commandTimeout(Duration.ofSeconds(20)) // a busy CI
                         .presenceTtl(Duration.ofMillis(Long.parseLong(args[2]))).build())
                 .build());
         List<Collected> streams = new ArrayList<>();

@@ -78,10 +78,11 @@ class RedisPageFeaturesTest extends PageFeaturesContract {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
+            StringBuilder log = new StringBuilder();
             while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-                // its start-up log
+                log.append(line).append('\n'); // its start-up log
             }
-            assertEquals("ready 3", line, "the node process started");
+            assertEquals("ready 3", line, "the node process started; its output:\n" + log);
             await().atMost(WAIT).until(() -> presence(survivor, topic, ALICE).connections() == 4);
             assertTrue(presence(survivor, topic, ALICE).isOnline("crashing2"));
 

@@ -12,7 +12,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +32,8 @@ import dev.ssejaxrs.demo.DemoServer;
  * The demo's pages in a real headless Chromium. The topic page: live events through the browser's own EventSource,
  * named events and lastEventId, and, when the server drops the stream, the browser's reconnect with Last-Event-ID
  * whose replay fills the gap, so the page shows every event exactly once. The front page's live chart, the htmx page (fragments swapped
- * in, markup arriving as text) and the todo page (a row inserted by another database client). Saves screenshots in
+ * in, markup arriving as text) and the todo page (a row inserted by another database client; every row once while
+ * another client keeps inserting). Saves screenshots in
  * {@code target/browser-*.png}.
  */
 class BrowserIT {
@@ -195,5 +204,66 @@ class BrowserIT {
         browser.awaitTrue("Array.from(document.querySelectorAll('#todos td.title'))"
                 + ".some(td => td.textContent === 'inserted by <psql>')", WAIT, "document.body.innerText");
         browser.screenshot(Path.of("target", "browser-todos.png"));
+    }
+
+    private static final String IDS = "Array.from(document.querySelectorAll('#todos tr.todo'))"
+            + ".map(r => r.querySelector('td.id').textContent).join(',')";
+
+    /**
+     * Issue 28: the server renders the rows with the stream's cursor taken before its query, the page subscribes from
+     * that cursor, and so every row shows exactly once, whether it was committed before the render, during it, or
+     * after, while another database client keeps inserting.
+     */
+    @Test
+    void todoPage_underConcurrentInserts_showsEveryRowExactlyOnce() throws Exception {
+        String url = demo.jdbcUrl();
+        CountDownLatch pageOpen = new CountDownLatch(1);
+        AtomicInteger inserted = new AtomicInteger();
+        CompletableFuture<Void> inserter = CompletableFuture.runAsync(() -> {
+            try (Connection c = DriverManager.getConnection(url);
+                    PreparedStatement insert = c.prepareStatement("insert into todos (title) values (?)")) {
+                int afterOpen = 0;
+                while (afterOpen < 50) { // rows before and while the page renders and subscribes, then 50 more
+                    boolean open = pageOpen.getCount() == 0;
+                    if (!open && inserted.get() >= 300) { // fewer rows than the page renders (500): all must show
+                        open = pageOpen.await(60, TimeUnit.SECONDS);
+                    }
+                    insert.setString(1, "row " + inserted.incrementAndGet());
+                    insert.executeUpdate();
+                    if (open) {
+                        afterOpen++;
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> inserted.get() >= 20 || inserter.isDone());
+            browser.navigate("http://127.0.0.1:" + demo.port() + "/todos");
+            browser.awaitTrue("document.getElementById('status').textContent === 'open'", WAIT,
+                    "document.body.innerText");
+            pageOpen.countDown();
+            inserter.get(60, TimeUnit.SECONDS);
+        } finally {
+            pageOpen.countDown();
+        }
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url);
+                ResultSet all = c.createStatement().executeQuery("select id from todos order by id desc")) {
+            while (all.next()) {
+                rows.add(Long.toString(all.getLong(1)));
+            }
+        }
+        assertTrue(rows.size() >= 70, rows.size() + " rows");
+        browser.awaitTrue("document.querySelectorAll('#todos tr.todo').length >= " + rows.size(), WAIT, IDS);
+        List<String> shown = List.of(((String) browser.evaluate(IDS)).split(","));
+        assertEquals(rows.size(), shown.size(), "each row once: " + shown);
+        assertEquals(new java.util.TreeSet<>(rows), new java.util.TreeSet<>(shown), "every row");
+        assertEquals(Integer.toString(rows.size()), browser.evaluate("document.getElementById('count').textContent"));
+        assertTrue(((String) browser.evaluate("document.getElementById('cursor').textContent")).matches("\\d+-\\d+"));
+        browser.screenshot(Path.of("target", "browser-todos-rendered.png"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.demo;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -48,6 +49,9 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         register(StatsStreamResource.class);
         register(WebJarResource.class);
         register(TokenResource.class); // signed bearer tokens whose exp ends the stream (issue 26)
+        // what a page needs besides events: who watches, the latest value first (issue 28)
+        register(PresenceResource.class);
+        register(PricesResource.class);
         register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -59,7 +63,9 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
         // authenticated principal subscribe to its own recipient stream.
-        RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone());
+        RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone())
+                .presenceEvents(Duration.ofSeconds(1))
+                .latestValue(PricesResource.TOPIC::equals, PricesResource::symbolOf);
         if (redisUri != null) {
             // several demo processes on one Redis share topics, recipients and ids; other applications do not
             options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());

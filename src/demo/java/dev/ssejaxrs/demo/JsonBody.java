@@ -51,4 +51,13 @@ final class JsonBody {
         }
         return number.longValueExact();
     }
+
+    /** A number field that must be present. */
+    BigDecimal number(String field) {
+        Object value = fields.get(field);
+        if (!(value instanceof BigDecimal number)) {
+            throw JsonErrors.badRequest(field + " is required and must be a number");
+        }
+        return number;
+    }
 }

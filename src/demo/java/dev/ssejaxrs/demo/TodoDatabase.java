@@ -129,6 +129,26 @@ final class TodoDatabase implements AutoCloseable {
         }
     }
 
+    /** A row as the trigger's JSON has it: {@code created_at} in PostgreSQL's JSON form. */
+    record Row(long id, String title, String createdAt) {
+    }
+
+    /** The newest {@code limit} rows, newest first. */
+    java.util.List<Row> newest(int limit) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement select = c.prepareStatement("select id, title, to_json(created_at) #>> '{}'"
+                        + " from todos order by id desc limit ?")) {
+            select.setInt(1, limit);
+            java.util.List<Row> rows = new java.util.ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new Row(row.getLong(1), row.getString(2), row.getString(3)));
+                }
+            }
+            return rows;
+        }
+    }
+
     private static void createSchema(String jdbcUrl) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.EventRegistry;
+import dev.ssejaxrs.broadcast.RenderCursor;
 import dev.ssejaxrs.stream.EventStream;
 
 /**
@@ -30,6 +31,8 @@ public final class TodoResource {
     /** The topic the change feed publishes the rows into. */
     static final Address TOPIC = Address.topic("todos");
     private static final int MAX_TITLE = 1_000;
+    /** The rows a page shows when it opens (the newest). */
+    private static final int RENDERED = 500;
 
     @Context
     private TodoDatabase database;
@@ -37,11 +40,32 @@ public final class TodoResource {
     @Context
     private EventRegistry registry;
 
-    /** {@code GET /todos}: a page that shows the feed live and adds rows. */
+    /**
+     * {@code GET /todos}: the newest rows rendered here, and the stream's cursor taken <em>before</em> reading them
+     * (in the page, and as {@code Last-Event-ID}): every row whose event comes after the cursor reaches the page
+     * through the stream, every earlier one is in the query. A row committed between the two is in both; the page
+     * knows it by its id.
+     */
     @GET
     @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
-    public String page() {
-        return StaticFiles.text("todos.html");
+    public Response page() {
+        String cursor = registry.head(TOPIC);
+        StringBuilder rows = new StringBuilder();
+        try {
+            for (TodoDatabase.Row row : database.newest(RENDERED)) {
+                rows.append("<tr class=\"todo\" data-id=\"").append(row.id()).append("\"><td class=\"id\">")
+                        .append(row.id()).append("</td><td class=\"title\">").append(HtmxResource.escape(row.title()))
+                        .append("</td><td class=\"at\">").append(HtmxResource.escape(row.createdAt()))
+                        .append("</td></tr>");
+            }
+        } catch (SQLException e) {
+            throw new WebApplicationException("the database cannot be read now: try again",
+                    Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5").build());
+        }
+        String html = StaticFiles.text("todos.html")
+                .replace("<body data-cursor=\"\">", "<body data-cursor=\"" + HtmxResource.escape(cursor) + "\">")
+                .replace("<tbody id=\"todos\"></tbody>", "<tbody id=\"todos\">" + rows + "</tbody>");
+        return RenderCursor.header(Response.ok(html), cursor).build();
     }
 
     /** {@code POST /todos} {@code {"title": "..."}}: inserts a row; 201 {@code {"id": n}}. */

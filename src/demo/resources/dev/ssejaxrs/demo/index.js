@@ -24,6 +24,12 @@ function listen(name) {
   if (!listened.has(name)) { listened.add(name); source.addEventListener(name, show); }
 }
 ['message', 'update', 'alert', 'replay-incomplete'].forEach(listen);
+// Presence: the topic's open streams on every node (this page's one included), the current count first, then
+// one event a second at most while it changes (GET /topics/{topic}/presence/stream)
+const watchers = new EventSource(url + '/presence/stream');
+watchers.addEventListener('presence', (e) => {
+  document.getElementById('watching').textContent = JSON.parse(e.data).count;
+});
 document.getElementById('publish').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const form = ev.target;

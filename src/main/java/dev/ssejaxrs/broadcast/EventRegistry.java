@@ -107,6 +107,9 @@ public final class EventRegistry implements AutoCloseable {
     static final SseEvent STREAM_EXPIRED = SseEvent.builder().event("stream-expired")
             .data("this stream reached its maximum age: reconnect with Last-Event-ID").build();
 
+    /** How long a subscription waits for the latest values of its latest-value addresses (Redis). */
+    private static final Duration LATEST_LIMIT = Duration.ofSeconds(10);
+
     /** How many addresses {@link #stats()} lists at most. */
     public static final int BUSIEST = 50;
     /** A class of Lettuce, the Redis client the registry on Redis needs. */
@@ -322,6 +325,101 @@ public final class EventRegistry implements AutoCloseable {
     }
 
     /**
+     * How many streams of {@code address} are open now, on every node (public: no names).
+     *
+     * @param address the topic or recipient (not null)
+     * @return completes with the count ({@link Presence#callers()} empty): at once in memory, after one round trip
+     *     on Redis (failing with {@link dev.ssejaxrs.redis.RedisUnavailableException} while Redis is away)
+     * @throws InvalidAddressException when the address name is not one the options accept
+     */
+    public CompletionStage<Presence> presence(Address address) {
+        return presence(address, false);
+    }
+
+    /**
+     * Who has streams of {@code address} open now, on every node: the count and, when the access policy lets
+     * {@code viewer} subscribe to the address, the authenticated callers with their streams each (presence details
+     * are guarded like events; counts are public).
+     *
+     * <pre>{@code
+     * boolean online = registry.presence(Address.recipient(user), Caller.of(user, Set.of()))
+     *         .toCompletableFuture().join().connections() > 0; // skip the push notification
+     * }</pre>
+     *
+     * @param address the topic or recipient (not null)
+     * @param viewer who asks (not null), as for {@link SubscriptionBuilder#caller(Caller)}
+     * @return completes with the presence, as {@link #presence(Address)}
+     * @throws InvalidAddressException when the address name is not one the options accept
+     */
+    public CompletionStage<Presence> presence(Address address, Caller viewer) {
+        Objects.requireNonNull(viewer, "viewer");
+        return presence(address, refusal(address, viewer) == null);
+    }
+
+    private CompletionStage<Presence> presence(Address address, boolean detailed) {
+        options.checkName(address);
+        dev.ssejaxrs.internal.store.PresenceBook book = store.presence();
+        if (book == null) {
+            throw new IllegalStateException(store.getClass().getSimpleName() + " does not count presence");
+        }
+        return book.counts(address).thenApply(counts -> {
+            int connections = counts.values().stream().mapToInt(Integer::intValue).sum();
+            Map<String, Integer> callers = new TreeMap<>();
+            if (detailed) {
+                counts.forEach((name, n) -> {
+                    if (!name.isEmpty() && n > 0) {
+                        callers.put(name, n);
+                    }
+                });
+            }
+            return new Presence(address, connections, callers);
+        });
+    }
+
+    /**
+     * The access policy's refusal of {@code caller} for {@code address}; a presence topic
+     * ({@link Presence#eventsOf}) needs the consent for the topic it describes too, since its events name callers.
+     */
+    private String refusal(Address address, Caller caller) {
+        String refusal = options.accessPolicy().refusal(address, caller);
+        Address described = Presence.describedBy(address);
+        return refusal != null || described == null ? refusal : options.accessPolicy().refusal(described, caller);
+    }
+
+    /**
+     * The id a page rendered now subscribes from, to miss nothing and see nothing twice: every event published
+     * after this call is after it, and a subscription to these addresses (one or several on one stream) with it as
+     * {@code Last-Event-ID} replays exactly those events while they are retained. Take it <em>before</em> reading
+     * the state the page shows; {@link RenderCursor} puts it on the page's response.
+     *
+     * <pre>{@code
+     * String cursor = registry.head(Address.topic("todos"));     // first the cursor,
+     * List<Todo> rows = database.todos();                         // then the state the page shows
+     * return RenderCursor.header(Response.ok(page(rows)), cursor).build();
+     * }</pre>
+     *
+     * <p>An event published between the two calls is in the page and in the stream: render its key (a row id) so
+     * that the page skips what it shows already, or take both under the lock that orders the writes and their
+     * publishes. On Redis this is one round trip.
+     *
+     * @param addresses the addresses the page will subscribe to (at least one, none null)
+     * @return the id to subscribe from
+     * @throws IllegalArgumentException when no address is given
+     * @throws InvalidAddressException when an address name is not one the options accept
+     * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is away
+     */
+    public String head(Address... addresses) {
+        Objects.requireNonNull(addresses, "addresses");
+        if (addresses.length == 0) {
+            throw new IllegalArgumentException("head of at least one address");
+        }
+        for (Address address : addresses) {
+            options.checkName(Objects.requireNonNull(address, "address"));
+        }
+        return store.head().toString(); // ids are one sequence across the addresses of a store
+    }
+
+    /**
      * Ends every subscriber stream (after what is queued) and drops every address; publishing afterwards throws.
      * {@link BroadcastFeature} closes the registry it made when the application stops.
      */
@@ -444,7 +542,7 @@ public final class EventRegistry implements AutoCloseable {
                 }
             }
             for (Address address : addresses) {
-                String refusal = options.accessPolicy().refusal(address, caller);
+                String refusal = refusal(address, caller);
                 if (refusal != null && !caller.isAuthenticated()) {
                     // RFC 9110, 15.5.2: credentials may help, and the challenge says which
                     throw new NotAuthorizedException(refusal, Response.status(Response.Status.UNAUTHORIZED)
@@ -516,7 +614,48 @@ public final class EventRegistry implements AutoCloseable {
 
         /** The subscriber's queue, which joins when subscribed to (for tests that stream without HTTP). */
         ConnectionQueue queue() {
-            return new ConnectionQueue(store, addresses, caller, lastEventId, store.openPosition(), greeting, options);
+            dev.ssejaxrs.internal.store.EventId opened = store.openPosition();
+            ConnectionQueue queue = new ConnectionQueue(store, addresses, caller, lastEventId, opened, greeting,
+                    options);
+            if (lastEventId == null && opened != null) {
+                startWithLatest(queue, opened);
+            }
+            return queue;
+        }
+
+        /**
+         * Latest-value mode: the latest events (of each key) of the subscription's latest-value addresses, at or
+         * before its opening position {@code opened}, in id order, go first; the join replays what is after it. So
+         * the values and the live events meet without a gap or a repeat.
+         */
+        private void startWithLatest(ConnectionQueue queue, dev.ssejaxrs.internal.store.EventId opened) {
+            List<SseEvent> merged = new ArrayList<>();
+            for (Address address : addresses) {
+                if (!options.isLatestValue(address)) {
+                    continue;
+                }
+                List<SseEvent> latest;
+                try {
+                    latest = store.latest(address, opened, options.latestKey(address)).toCompletableFuture()
+                            .get(LATEST_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    return; // the store is away: the join fails as well, and the client comes back later
+                }
+                for (SseEvent event : latest) {
+                    try {
+                        if (options.accessPolicy().mayReceive(address, event, caller)) {
+                            merged.add(event);
+                        }
+                    } catch (RuntimeException e) { // this subscriber only: its stream ends with CALLBACK_ERROR
+                        queue.callbackFailed("the access policy's mayReceive", e);
+                        return;
+                    }
+                }
+            }
+            queue.startWith(inIdOrder(merged));
         }
 
         /**
@@ -555,6 +694,26 @@ public final class EventRegistry implements AutoCloseable {
                 userOnClose.accept(reason);
             };
         }
+    }
+
+    /**
+     * Events of several addresses, each address's in id order, merged in id order, once per id (an event published
+     * to two of the addresses has one id); events with ids of the application's own keep their order after.
+     */
+    private static List<SseEvent> inIdOrder(List<SseEvent> events) {
+        TreeMap<dev.ssejaxrs.internal.store.EventId, SseEvent> ordered = new TreeMap<>();
+        List<SseEvent> own = new ArrayList<>();
+        for (SseEvent event : events) {
+            dev.ssejaxrs.internal.store.EventId id = dev.ssejaxrs.internal.store.EventId.parse(event.id());
+            if (id == null) {
+                own.add(event);
+            } else {
+                ordered.putIfAbsent(id, event);
+            }
+        }
+        List<SseEvent> all = new ArrayList<>(ordered.values());
+        all.addAll(own);
+        return all;
     }
 
     /** Releases what {@code open()} counted: the node's stream and the caller's or address's, when counted. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
+import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.stream.StreamOptions;
 
@@ -53,6 +54,10 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     expire)</td><td>runs the expiry of histories and offline queues</td></tr>
  * <tr><td>{@code streamOptions}</td><td>{@link StreamOptions#defaults()}</td><td>pings, send timeout, farewell of
  *     subscriber streams</td></tr>
+ * <tr><td>{@code presenceEvents}</td><td>none</td><td>announce each topic's presence changes on its
+ *     {@linkplain Presence#eventsOf presence topic}, at most once per window and node</td></tr>
+ * <tr><td>{@code latestValue}</td><td>no address</td><td>addresses whose new subscribers without
+ *     {@code Last-Event-ID} first get the latest event (of each key)</td></tr>
  * <tr><td>{@code redis}</td><td>none: this process's memory</td><td>keep events in Redis Streams, shared by
  *     every node on that Redis (needs {@code io.lettuce:lettuce-core}; loaded only then)</td></tr>
  * </table>
@@ -84,8 +89,14 @@ public final class RegistryOptions {
     private final ScheduledExecutorService scheduler;
     final StreamOptions streamOptions;
     private final RedisOptions redis;
+    private final Duration presenceEventsWindow;
+    private final java.util.function.Predicate<Address> latestValue;
+    private final java.util.function.Function<SseEvent, String> latestKey;
 
     private RegistryOptions(Builder b) {
+        presenceEventsWindow = b.presenceEventsWindow;
+        latestValue = b.latestValue;
+        latestKey = b.latestKey;
         historySize = b.historySize;
         historyAge = b.historyAge;
         offlineQueueSize = b.offlineQueueSize;
@@ -376,6 +387,45 @@ public final class RegistryOptions {
         return scheduler;
     }
 
+    /**
+     * The value set by {@link Builder#presenceEvents}.
+     *
+     * @return how often, at most, each topic's presence changes are announced, or {@code null}: never
+     */
+    public Duration presenceEventsWindow() {
+        return presenceEventsWindow;
+    }
+
+    /**
+     * Whether a new subscriber of {@code address} without {@code Last-Event-ID} first gets the latest event (or the
+     * latest of each key): set by {@link Builder#latestValue}, and true of the presence topics while
+     * {@link Builder#presenceEvents} is set.
+     *
+     * @param address the address (not null)
+     * @return whether the address is in latest-value mode
+     */
+    public boolean isLatestValue(Address address) {
+        Objects.requireNonNull(address, "address");
+        return latestValue.test(address) || presenceEventsWindow != null && Presence.describedBy(address) != null;
+    }
+
+    /**
+     * The key of the values of {@code address} in latest-value mode: the one given to {@link Builder#latestValue},
+     * else the {@link SlowConsumerPolicy#latestPerKey latestPerKey} policy's.
+     *
+     * @param address the address (not null)
+     * @return the key function, or {@code null} when the address has one value (or is not in latest-value mode)
+     */
+    public java.util.function.Function<SseEvent, String> latestKey(Address address) {
+        if (!isLatestValue(address) || Presence.describedBy(address) != null) {
+            return null;
+        }
+        if (latestKey != null) {
+            return latestKey;
+        }
+        return slowConsumerPolicy.kind() == SlowConsumerPolicy.Kind.LATEST_PER_KEY ? slowConsumerPolicy.key() : null;
+    }
+
     /** Builds {@link RegistryOptions}; setters check their argument and name it in the error. */
     public static final class Builder {
         private int historySize = 1000;
@@ -403,8 +453,72 @@ public final class RegistryOptions {
         private ScheduledExecutorService scheduler;
         private StreamOptions streamOptions = StreamOptions.defaults();
         private RedisOptions redis;
+        private Duration presenceEventsWindow;
+        private java.util.function.Predicate<Address> latestValue = address -> false;
+        private java.util.function.Function<SseEvent, String> latestKey;
 
         private Builder() {
+        }
+
+        /**
+         * Announces the presence changes of each topic on its presence topic ({@link Presence#eventsOf}):
+         * {@code event: presence}, data {@code {"count": n, "joined": [names], "left": [names]}} (the count on
+         * every node; the authenticated callers whose first stream of the topic opened, or last one closed, on the
+         * announcing node). Changes are coalesced: the first one schedules an event one {@code window} later, and
+         * every change until then rides on it, so a reconnect storm makes one event per window and node, or none
+         * when the streams are back in time. The presence topic is in latest-value mode (a new subscriber first
+         * gets the current count) and subscribing to it needs the access policy's consent for the topic too.
+         * Default: no presence events.
+         *
+         * @param window how often, at most, each topic's changes are announced per node (positive; 1 s is a
+         *     good start)
+         * @return this builder
+         */
+        public Builder presenceEvents(Duration window) {
+            presenceEventsWindow = positive("presence events window", window);
+            return this;
+        }
+
+        /**
+         * Latest-value mode for the addresses {@code where} accepts: a subscriber without {@code Last-Event-ID}
+         * first gets the latest retained event of the address (a job's state, a dashboard tile), then live ones;
+         * with an id, the usual replay. When the {@link #slowConsumerPolicy} is
+         * {@link SlowConsumerPolicy#latestPerKey latestPerKey}, the latest event of each of its keys, in id order.
+         * The latest events are taken from the history, so give such addresses a history that outlives their
+         * values (its age) and holds every key (its size).
+         *
+         * <pre>{@code
+         * RegistryOptions.builder().latestValue(address -> address.name().startsWith("job-")).build();
+         * }</pre>
+         *
+         * @param where which addresses (not null)
+         * @return this builder
+         */
+        public Builder latestValue(java.util.function.Predicate<Address> where) {
+            latestValue = Objects.requireNonNull(where, "latestValue");
+            latestKey = null;
+            return this;
+        }
+
+        /**
+         * Latest-value mode with values of their own key: a subscriber without {@code Last-Event-ID} of an address
+         * {@code where} accepts first gets the latest retained event of each key (the price of every symbol), in id
+         * order, then live ones; with an id, the usual replay. Events with equal keys, {@code null} included,
+         * replace one another (as in {@link SlowConsumerPolicy#latestPerKey}).
+         *
+         * <pre>{@code
+         * RegistryOptions.builder().latestValue(a -> a.name().equals("prices"), event -> event.event()).build();
+         * }</pre>
+         *
+         * @param where which addresses (not null)
+         * @param key the key of an event (not null; called on subscribing threads)
+         * @return this builder
+         */
+        public Builder latestValue(java.util.function.Predicate<Address> where,
+                java.util.function.Function<SseEvent, String> key) {
+            latestValue = Objects.requireNonNull(where, "latestValue");
+            latestKey = Objects.requireNonNull(key, "key");
+            return this;
         }
 
         /**

@@ -55,6 +55,38 @@ public final class EventStreamClient {
     }
 
     /**
+     * The render-time cursor a page's response carries ({@code dev.ssejaxrs.broadcast.RenderCursor}): its
+     * {@code Last-Event-ID} header, else the {@code last-event-id} attribute of its {@code Link} with
+     * {@code rel="sse-stream"}. Subscribe from it with {@link #open(WebTarget, String)}.
+     *
+     * <pre>{@code
+     * Response page = target("todos").request().get();
+     * try (OpenEventStream stream = EventStreamClient.open(target("todos/stream"), EventStreamClient.cursor(page))) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @param page the page's response (not null)
+     * @return the cursor
+     * @throws IllegalStateException when the response carries none (the message lists its headers' names)
+     */
+    public static String cursor(jakarta.ws.rs.core.Response page) {
+        Objects.requireNonNull(page, "page");
+        String header = page.getHeaderString("Last-Event-ID");
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        jakarta.ws.rs.core.Link link = page.getLink("sse-stream");
+        String attribute = link == null ? null : link.getParams().get("last-event-id");
+        if (attribute != null && !attribute.isEmpty()) {
+            return attribute;
+        }
+        throw new IllegalStateException("expected a render-time cursor on the response (status " + page.getStatus()
+                + "): a Last-Event-ID header or a Link with rel=\"sse-stream\" and last-event-id, but its headers are "
+                + page.getHeaders().keySet());
+    }
+
+    /**
      * Opens a stream from {@code target} with extra request headers, which replace the defaults of the same name.
      *
      * @param target the stream's URI, with its query (not null)

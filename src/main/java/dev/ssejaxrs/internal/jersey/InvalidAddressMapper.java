@@ -21,24 +21,6 @@ public final class InvalidAddressMapper implements ExceptionMapper<InvalidAddres
 
     /** {@code {"error": message}}, the message escaped as a JSON string (RFC 8259, section 7). */
     public static String errorJson(String message) {
-        StringBuilder out = new StringBuilder(message.length() + 16).append("{\"error\":\"");
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || Character.isSurrogate(c)) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append("\"}").toString();
+        return "{\"error\":" + dev.ssejaxrs.internal.core.JsonText.string(message) + "}";
     }
 }

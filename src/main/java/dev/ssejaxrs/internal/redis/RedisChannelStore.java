@@ -28,6 +28,7 @@ import dev.ssejaxrs.internal.store.Busiest;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
 import dev.ssejaxrs.internal.store.EventId;
+import dev.ssejaxrs.internal.store.PresenceBook;
 import dev.ssejaxrs.redis.RedisOptions;
 
 /**
@@ -59,6 +60,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
     private final Map<ConnectionQueue, Member> members = new HashMap<>();
     private final AtomicLong published = new AtomicLong();
     private final RedisEventLog log;
+    private final RedisPresence sharedPresence;
+    private final RedisValues values;
+    private final PresenceBook presence;
     private boolean closed;
     private long delivered;
     private long dropped;
@@ -75,6 +79,10 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 .offlineQueue(options.offlineQueueSize(), options.offlineQueueAge())
                 .build();
         this.log = RedisEventLog.start(redis, this);
+        this.sharedPresence = new RedisPresence(log);
+        this.values = new RedisValues(log);
+        this.presence = new PresenceBook(sharedPresence, options.presenceEventsWindow(), options.scheduler(),
+                this::append);
     }
 
     /** The event log (for tests: its node id names its Redis connections). */
@@ -222,6 +230,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             }
             member.buffer = new ArrayList<>();
             member.registered = true;
+            presence.joined(member.queue);
             return position;
         } finally {
             lock.unlock();
@@ -437,6 +446,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             if (member == null) {
                 return;
             }
+            presence.left(queue);
             member.left = true;
             for (Address address : queue.addresses()) {
                 if (address.kind() == Address.Kind.RECIPIENT && member.online) {
@@ -529,7 +539,38 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             lock.unlock();
         }
         open.forEach(ConnectionQueue::end); // their leave, later, only counts them off locally
+        Set<Address> present = presence.localAddresses();
+        presence.close();
+        sharedPresence.removeAll(present);
         log.close();
+    }
+
+    @Override
+    public PresenceBook presence() {
+        return presence;
+    }
+
+    @Override
+    public CompletionStage<List<SseEvent>> latest(Address address, EventId upTo,
+            java.util.function.Function<SseEvent, String> key) {
+        return values.latest(address, upTo, key);
+    }
+
+    /** The newest id in Redis (one round trip, at most the command timeout). */
+    @Override
+    public EventId head() {
+        try {
+            return values.head().toCompletableFuture().get(options.redis().commandTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the head", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new dev.ssejaxrs.redis.RedisUnavailableException("cannot read the head: Redis at "
+                    + options.redis().redactedUri() + " did not answer in time", e);
+        }
     }
 
     private void ensureOpen() {

@@ -718,6 +718,15 @@ public final class RedisEventLog implements AutoCloseable {
         return translate(result, what);
     }
 
+    /**
+     * Runs {@code command} on the command connection, failing fast while Redis is away, as every command of this
+     * class: the seam for the Redis parts kept in classes of their own ({@link RedisPresence}, {@link RedisValues}).
+     */
+    <T> CompletableFuture<T> command(String what,
+            Function<RedisAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        return guard(what, command);
+    }
+
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, List<String> keyList,
             List<String> args, String what) {
         return guard(what, c -> runOn(c, script, type, keyList, args));

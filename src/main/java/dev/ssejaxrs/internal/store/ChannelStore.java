@@ -101,6 +101,40 @@ public interface ChannelStore extends AutoCloseable {
     /** Totals, with the {@code busiest} busiest addresses and the given disconnect counts. */
     RegistryStats stats(int busiest, Map<String, Long> disconnects);
 
+    /**
+     * The presence of this store's streams (counted on join and leave) and, for a distributed store, of every
+     * node's; {@code null} when this store keeps none.
+     */
+    default PresenceBook presence() {
+        return null;
+    }
+
+    /**
+     * The newest event of {@code address} at or before {@code upTo} for each key ({@code null} is a key too;
+     * {@code key} itself {@code null}: the newest event only), in id order,
+     * among what is retained: what a subscriber in latest-value mode gets first.
+     *
+     * @throws UnsupportedOperationException when this store cannot
+     */
+    default CompletionStage<java.util.List<SseEvent>> latest(Address address, EventId upTo,
+            java.util.function.Function<SseEvent, String> key) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no latest values");
+    }
+
+    /**
+     * The position a page rendered now subscribes from ({@code Last-Event-ID}): every event published after this
+     * call is after it, and a subscription that resumes from it is exact while the events after it are retained.
+     *
+     * @throws IllegalStateException when the store cannot name one (Redis away: a {@code RedisUnavailableException})
+     */
+    default EventId head() {
+        EventId position = openPosition();
+        if (position == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " cannot name its head");
+        }
+        return position;
+    }
+
     /** Stops expiry and drops everything kept; subscribers' streams end. */
     @Override
     void close();

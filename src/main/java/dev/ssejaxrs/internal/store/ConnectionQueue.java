@@ -57,6 +57,8 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     /** The sum of the sizes in {@link #queue}. */
     private long bytes;
+    /** The latest values sent before the join's own (latest-value mode), all at or before {@link #openedAt}. */
+    private List<SseEvent> latest = List.of();
     private final AtomicInteger wip = new AtomicInteger();
     /** Completes once the join completed and what it queued was offered to the stream (or the join failed). */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -199,10 +201,21 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
         started.complete(null);
     }
 
+    /**
+     * Sends {@code events} (the latest values, at or before the {@linkplain #openedAt() opening position}) after the
+     * greeting and before what the join queues; called before the stream subscribes.
+     */
+    public synchronized void startWith(List<SseEvent> events) {
+        latest = List.copyOf(events);
+    }
+
     /** The first events, before any live one: called once by the store while it holds its lock. */
     public synchronized void fill(List<SseEvent> first) {
         if (greeting != null) {
             add(greeting, EventBytes.of(greeting));
+        }
+        for (SseEvent event : latest) {
+            add(event, EventBytes.of(event));
         }
         for (SseEvent event : first) {
             add(event, EventBytes.of(event)); // a replay may exceed the capacity once, in count and bytes

@@ -57,6 +57,7 @@ public final class MemoryChannelStore implements ChannelStore {
      */
     private final LinkedHashMap<Address, EventId> lostQueues = new LinkedHashMap<>();
     private final Set<ConnectionQueue> joined = new HashSet<>();
+    private final PresenceBook presence;
     private final EventId.Generator ids;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
@@ -100,6 +101,7 @@ public final class MemoryChannelStore implements ChannelStore {
             scheduler = own;
             ownScheduler = true;
         }
+        presence = new PresenceBook(null, options.presenceEventsWindow(), options.scheduler(), this::append);
     }
 
     public RegistryOptions options() {
@@ -271,6 +273,7 @@ public final class MemoryChannelStore implements ChannelStore {
                 channel.subscribers.add(queue);
             }
             joined.add(queue);
+            presence.joined(queue);
         } finally {
             lock.unlock();
         }
@@ -342,6 +345,7 @@ public final class MemoryChannelStore implements ChannelStore {
             if (!joined.remove(queue)) {
                 return;
             }
+            presence.left(queue);
             for (Address address : queue.addresses()) {
                 Channel channel = channelsOf(address).get(address);
                 if (channel != null) {
@@ -455,10 +459,41 @@ public final class MemoryChannelStore implements ChannelStore {
         } finally {
             lock.unlock();
         }
+        presence.close();
         if (ownScheduler) {
             scheduler.shutdownNow();
         }
         open.forEach(ConnectionQueue::end);
+    }
+
+    @Override
+    public PresenceBook presence() {
+        return presence;
+    }
+
+    @Override
+    public CompletionStage<List<SseEvent>> latest(Address address, EventId upTo,
+            java.util.function.Function<SseEvent, String> key) {
+        List<SseEvent> newestFirst = new ArrayList<>();
+        lock.lock();
+        try {
+            ensureOpen();
+            Channel channel = channelsOf(address).get(address);
+            if (channel != null) {
+                expire(channel, System.nanoTime());
+                List<Entry> retained = new ArrayList<>(channel.history.size());
+                channel.history.copyFrom(0, retained);
+                for (int i = retained.size() - 1; i >= 0; i--) {
+                    if (!retained.get(i).position().isAfter(upTo)) {
+                        newestFirst.add(retained.get(i).event());
+                    }
+                }
+                removeIfIdle(channel);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return CompletableFuture.completedFuture(LatestValues.newestPerKey(newestFirst, key));
     }
 
     // ---- under the lock

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.internal.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,6 +105,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         boolean registered;
         /** Whether its recipients' presence was sent (then leave removes it). */
         boolean online;
+        /** Whether it was handed an address's last event: its stream ends after it. */
+        boolean ending;
         boolean left;
 
         Member(ConnectionQueue queue) {
@@ -231,13 +234,14 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 if (options.historySize() == 0) {
                     incomplete[0] = true; // no replay kept (the stream keeps one entry for the other nodes)
                 } else {
-                    all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
+                    all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete, member));
                 }
             }
             if (lastEventId == null && options.historySize() > 0 && position.isAfter(start)) {
                 // published after the subscription opened, or while a recipient's presence was being registered:
                 // older than the position the reader follows from, so replayed
-                all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1]));
+                all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1],
+                        member));
             }
             if (address.kind() == Address.Kind.RECIPIENT) {
                 // what waited is delivered (with an id, only what is after it): the queue is emptied either way
@@ -274,15 +278,27 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
 
     /** Pages through the retained entries of {@code address} after {@code afterId}, up to {@code position}. */
     private CompletionStage<Void> replay(Address address, String afterId, EventId position,
-            TreeMap<EventId, Map.Entry<Address, SseEvent>> merged, boolean[] incomplete) {
+            TreeMap<EventId, Map.Entry<Address, SseEvent>> merged, boolean[] incomplete, Member member) {
         return log.replay(address, afterId, position.toString(), REPLAY_PAGE).thenCompose(page -> {
             incomplete[0] |= page.incomplete();
             for (RedisEventLog.Entry entry : page.entries()) {
                 merged.putIfAbsent(EventId.parse(entry.id()), Map.entry(address, entry.event()));
+                if (entry.last()) {
+                    markEnding(member); // the address is complete: the stream ends after its replay
+                }
             }
-            return page.more() ? replay(address, page.resumeAfter(), position, merged, new boolean[1])
+            return page.more() ? replay(address, page.resumeAfter(), position, merged, new boolean[1], member)
                     : CompletableFuture.completedFuture(null);
         });
+    }
+
+    private void markEnding(Member member) {
+        lock.lock();
+        try {
+            member.ending = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void goLive(Member member, List<SseEvent> first) {
@@ -297,6 +313,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             for (SseEvent event : buffered) {
                 offer(member, null, event);
             }
+            if (member.ending) {
+                member.queue.endAfterQueued();
+            }
         } finally {
             lock.unlock();
         }
@@ -310,7 +329,11 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         SseEvent event = entry.event();
         handOut(address, id, (member, last) -> {
             member.last.put(address, id);
-            return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
+            if (entry.last()) {
+                member.ending = true; // the address is complete: after this event, its stream ends
+            }
+            return options.accessPolicy().mayReceive(address, event, member.queue.caller()) || entry.last()
+                    ? event : null;
         });
     }
 
@@ -363,6 +386,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     member.buffer.add(event);
                 } else {
                     offer(member, local, event);
+                    if (member.ending) {
+                        member.queue.endAfterQueued();
+                    }
                     offered.add(member.queue);
                 }
             }
@@ -431,6 +457,28 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
         current.forEach(ConnectionQueue::end);
         return current.size();
+    }
+
+    @Override
+    public CompletionStage<Delivery> complete(Address address, SseEvent last, Duration kept) {
+        lock.lock();
+        try {
+            ensureOpen();
+        } finally {
+            lock.unlock();
+        }
+        // the store's id, never the application's: a client that has it is told 204 (Kept.reachedBy)
+        SseEvent event = (last == null ? SseEvent.builder().build() : last).withId(null);
+        return log.complete(address, event, kept).thenApply(id -> {
+            published.incrementAndGet();
+            return new Delivery(id, 0, 0, 0);
+        });
+    }
+
+    @Override
+    public CompletionStage<Kept> kept(Address address) {
+        return log.kept(address).thenApply(ids -> ids.get(0) == null && ids.get(1) == null ? null
+                : new Kept(EventId.parse(ids.get(0)), EventId.parse(ids.get(1))));
     }
 
     /** Nothing to do here: Redis trims each stream by size and age on every publish, and idle keys expire. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.CallbackFailure;
+import dev.ssejaxrs.internal.store.AddressCompleteException;
 import dev.ssejaxrs.internal.store.Busiest;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -122,7 +124,10 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         } finally {
             lock.unlock();
         }
-        return log.append(address, event).thenApply(appended -> {
+        return log.append(address, event).handle((appended, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(complete(failure));
+            }
             published.incrementAndGet();
             return new Delivery(appended.id(), 0, appended.queued(), 0);
         });
@@ -469,10 +474,29 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
         // the store's id, never the application's: a client that has it is told 204 (Kept.reachedBy)
         SseEvent event = (last == null ? SseEvent.builder().build() : last).withId(null);
-        return log.complete(address, event, kept).thenApply(id -> {
+        return log.complete(address, event, kept).handle((id, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(complete(failure));
+            }
             published.incrementAndGet();
             return new Delivery(id, 0, 0, 0);
         });
+    }
+
+    /**
+     * {@code failure} as the store's {@link AddressCompleteException} when Redis refused because the address is
+     * complete (the scripts' error replies start with the code {@code COMPLETE}), else as it is.
+     */
+    private static Throwable complete(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message != null && message.startsWith("COMPLETE ")
+                ? new AddressCompleteException(message.substring("COMPLETE ".length())) : cause;
     }
 
     @Override

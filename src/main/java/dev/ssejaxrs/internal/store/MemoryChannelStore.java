@@ -137,7 +137,7 @@ public final class MemoryChannelStore implements ChannelStore {
             forgetIfOver(address, now); // a complete address whose time is over is new again
             Completed done = completion(address, now);
             if (done != null) {
-                throw new IllegalStateException(address + " is complete (its last event is " + done.last
+                throw new AddressCompleteException(address + " is complete (its last event is " + done.last
                         + "): it takes no more events");
             }
             EventId position = ids.next();
@@ -471,7 +471,7 @@ public final class MemoryChannelStore implements ChannelStore {
             forgetIfOver(address, now);
             Completed done = completion(address, now);
             if (done != null) {
-                return CompletableFuture.failedFuture(new IllegalStateException(address
+                return CompletableFuture.failedFuture(new AddressCompleteException(address
                         + " is complete already (its last event is " + done.last + ")"));
             }
             // the store's id, never the application's: a client that has it is told 204 (Kept.reachedBy)

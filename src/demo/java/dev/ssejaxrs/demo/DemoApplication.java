@@ -5,11 +5,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 
 import dev.ssejaxrs.broadcast.AccessPolicy;
 import dev.ssejaxrs.broadcast.BroadcastFeature;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.broadcast.ResumableOptions;
+import dev.ssejaxrs.broadcast.ResumableStreams;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.postgres.PostgresChangeFeed;
 import dev.ssejaxrs.redis.RedisOptions;
@@ -25,9 +28,10 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Jobs jobs = new Jobs();
+    private final Jobs jobs;
     private final PostgresChangeFeed todoFeed;
     private final EventRegistry registry;
+    private final ResumableStreams answers;
 
     /** The application; its registry on the Redis at {@code redisUri}, or in memory when it is {@code null}. */
     DemoApplication(TodoDatabase database, String redisUri) {
@@ -46,12 +50,16 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         register(HtmxResource.class);
         register(StatsStreamResource.class);
         register(WebJarResource.class);
+        register(ChatResource.class);
+        // Location headers as given (POST /chat answers "Location: /chat/<id>"), not made absolute by Jersey
+        property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(clock).to(ScheduledExecutorService.class);
                 bind(jobs).to(Jobs.class);
                 bind(database).to(TodoDatabase.class);
+                bind(answers).to(ResumableStreams.class);
             }
         });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
@@ -62,6 +70,10 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
             options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());
         }
         registry = new EventRegistry(options.build());
+        jobs = new Jobs(registry);
+        // the chat's answers: in memory, or on the same Redis under a prefix of their own (any node resumes them)
+        answers = new ResumableStreams(ResumableOptions.builder().redis(redisUri == null ? null
+                : RedisOptions.builder(redisUri).keyPrefix("sse-demo-chat").build()).build());
         register(new BroadcastFeature(registry));
         // one LISTEN connection for every /todos/stream; starts and stops with the application
         todoFeed = PostgresChangeFeed.builder(registry, database::connect)
@@ -79,6 +91,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     public void close() {
         todoFeed.close();
         jobs.close();
+        answers.close(); // running answers end with event: error, stored for the other nodes
         clock.shutdownNow();
         registry.close(); // with Redis: its connections and threads
     }

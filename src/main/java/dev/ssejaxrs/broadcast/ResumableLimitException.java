@@ -15,6 +15,7 @@ import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
 public final class ResumableLimitException extends WebApplicationException {
     private static final long serialVersionUID = 1L;
     private static final int TOO_MANY_REQUESTS = 429;
+    /** The option whose limit is reached. */
     private final String limit;
 
     ResumableLimitException(String limit, String reason) {

@@ -446,7 +446,11 @@ public final class EventRegistry implements AutoCloseable {
          * Redis, taking the position is one round trip, the join completes after a few more, and the stream ends
          * at once when Redis is away.
          *
+         * <p>When an address is {@linkplain EventRegistry#complete complete} and the client has its last event (or
+         * asks for no replay: no {@code Last-Event-ID}), there is nothing left to send: {@code open()} answers 204.
+         *
          * @return the subscriber's stream, not yet joined to its addresses
+         * @throws WebApplicationException with status 204 when an address is complete and nothing is left to send
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws NotAuthorizedException (401, with the options'
          *     {@linkplain RegistryOptions.Builder#authenticationChallenge challenge} in {@code WWW-Authenticate} and

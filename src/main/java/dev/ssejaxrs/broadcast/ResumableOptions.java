@@ -215,11 +215,7 @@ public final class ResumableOptions {
          * @throws IllegalArgumentException when {@code ttl} is not positive
          */
         public Builder timeToLive(Duration ttl) {
-            Objects.requireNonNull(ttl, "timeToLive");
-            if (ttl.isNegative() || ttl.isZero()) {
-                throw new IllegalArgumentException("timeToLive must be positive: " + ttl);
-            }
-            this.timeToLive = ttl;
+            this.timeToLive = positive("timeToLive", ttl);
             return this;
         }
 
@@ -232,12 +228,16 @@ public final class ResumableOptions {
          * @throws IllegalArgumentException when {@code retention} is not positive
          */
         public Builder retention(Duration retention) {
-            Objects.requireNonNull(retention, "retention");
-            if (retention.isNegative() || retention.isZero()) {
-                throw new IllegalArgumentException("retention must be positive: " + retention);
-            }
-            this.retention = retention;
+            this.retention = positive("retention", retention);
             return this;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
         }
 
         /**

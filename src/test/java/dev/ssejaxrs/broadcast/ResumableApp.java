@@ -2,6 +2,9 @@ package dev.ssejaxrs.broadcast;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,6 +35,31 @@ final class ResumableApp implements AutoCloseable {
     ResumableApp(ResumableOptions options) {
         streams = new ResumableStreams(options);
         server = TestServer.start(new ResourceConfig().register(new Answers(streams)));
+    }
+
+    /** What a producer ended with, and when it left: for tests that stop one. */
+    static final class Watched {
+        final CountDownLatch left = new CountDownLatch(1);
+        final AtomicReference<Throwable> saw = new AtomicReference<>();
+
+        /** {@code producer}, noting what it throws and when it returns. */
+        ResumableStreams.Producer around(ResumableStreams.Producer producer) {
+            return emitter -> {
+                try {
+                    return producer.produce(emitter);
+                } catch (Exception e) {
+                    saw.set(e);
+                    throw e;
+                } finally {
+                    left.countDown();
+                }
+            };
+        }
+
+        /** Whether the producer left within 30 s by an {@link InterruptedException}. */
+        boolean interrupted() throws InterruptedException {
+            return left.await(30, TimeUnit.SECONDS) && saw.get() instanceof InterruptedException;
+        }
     }
 
     OpenEventStream resume(String id, String lastEventId) {

@@ -337,8 +337,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             if (entry.last()) {
                 member.ending = true; // the address is complete: after this event, its stream ends
             }
-            return options.accessPolicy().mayReceive(address, event, member.queue.caller()) || entry.last()
-                    ? event : null;
+            return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
         });
     }
 
@@ -385,6 +384,10 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     continue;
                 }
                 if (event == null) {
+                    if (member.ending && member.buffer == null) { // filtered out, but its stream ends all the same
+                        member.queue.endAfterQueued();
+                        offered.add(member.queue);
+                    }
                     continue;
                 }
                 if (member.buffer != null) {

@@ -32,8 +32,9 @@ import dev.ssejaxrs.demo.DemoServer;
  * The demo's pages in a real headless Chromium. The topic page: live events through the browser's own EventSource,
  * named events and lastEventId, and, when the server drops the stream, the browser's reconnect with Last-Event-ID
  * whose replay fills the gap, so the page shows every event exactly once. The front page's live chart, the htmx page (fragments swapped
- * in, markup arriving as text) and the todo page (a row inserted by another database client; every row once while
- * another client keeps inserting). Saves screenshots in
+ * in, markup arriving as text), the todo page (a row inserted by another database client; every row once while
+ * another client keeps inserting) and the chat page (an answer that survives a reload mid-answer, each word once).
+ * Saves screenshots in
  * {@code target/browser-*.png}.
  */
 class BrowserIT {
@@ -189,6 +190,29 @@ class BrowserIT {
         assertEquals(20.0, ((Number) browser.evaluate("document.getElementById('job-progress').value"))
                 .doubleValue());
         browser.screenshot(Path.of("target", "browser-front.png"));
+    }
+
+    @Test
+    void chatPage_aReloadMidAnswer_resumesIt_andShowsEveryWordOnce() throws Exception {
+        browser.navigate("http://127.0.0.1:" + demo.port() + "/chat");
+        browser.awaitTrue("document.getElementById('status').textContent === 'idle'", WAIT, "document.body.innerText");
+        browser.evaluate("(() => { const f = document.getElementById('ask'); f.words.value = '120'; "
+                + "f.wordMs.value = '50'; f.requestSubmit(); return true; })()");
+        String words = "document.getElementById('answer').textContent.split(' ').filter(w => w).length";
+        browser.awaitTrue(words + " >= 10", WAIT, "document.body.innerText");
+        String id = (String) browser.evaluate("document.getElementById('answer-id').textContent");
+
+        browser.evaluate("location.reload(); true"); // mid-answer: the POST's response is gone with the page
+        browser.awaitTrue("document.getElementById('status').textContent === 'done'", WAIT,
+                "document.body.innerText");
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 120; i++) {
+            expected.append(i == 1 ? "" : " ").append('w').append(i);
+        }
+        assertEquals(expected.toString(), browser.evaluate("document.getElementById('answer').textContent"),
+                "the whole answer, each word once");
+        assertEquals(id, browser.evaluate("document.getElementById('answer-id').textContent"), "the same answer");
+        browser.screenshot(Path.of("target", "browser-chat.png"));
     }
 
     @Test

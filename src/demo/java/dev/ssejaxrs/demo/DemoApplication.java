@@ -6,11 +6,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 
 import dev.ssejaxrs.broadcast.AccessPolicy;
 import dev.ssejaxrs.broadcast.BroadcastFeature;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.broadcast.ResumableOptions;
+import dev.ssejaxrs.broadcast.ResumableStreams;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.postgres.PostgresChangeFeed;
 import dev.ssejaxrs.redis.RedisOptions;
@@ -26,10 +29,11 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Jobs jobs = new Jobs();
+    private final Jobs jobs;
     private final DemoTokens tokens = new DemoTokens();
     private final PostgresChangeFeed todoFeed;
     private final EventRegistry registry;
+    private final ResumableStreams answers;
 
     /** The application; its registry on the Redis at {@code redisUri}, or in memory when it is {@code null}. */
     DemoApplication(TodoDatabase database, String redisUri) {
@@ -52,6 +56,9 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         // what a page needs besides events: who watches, the latest value first (issue 28)
         register(PresenceResource.class);
         register(PricesResource.class);
+        register(ChatResource.class);
+        // Location headers as given (POST /chat answers "Location: /chat/<id>"), not made absolute by Jersey
+        property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -59,6 +66,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
                 bind(jobs).to(Jobs.class);
                 bind(database).to(TodoDatabase.class);
                 bind(tokens).to(DemoTokens.class);
+                bind(answers).to(ResumableStreams.class);
             }
         });
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
@@ -71,6 +79,10 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
             options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());
         }
         registry = new EventRegistry(options.build());
+        jobs = new Jobs(registry);
+        // the chat's answers: in memory, or on the same Redis under a prefix of their own (any node resumes them)
+        answers = new ResumableStreams(ResumableOptions.builder().redis(redisUri == null ? null
+                : RedisOptions.builder(redisUri).keyPrefix("sse-demo-chat").build()).build());
         register(new BroadcastFeature(registry));
         // one LISTEN connection for every /todos/stream; starts and stops with the application
         todoFeed = PostgresChangeFeed.builder(registry, database::connect)
@@ -88,6 +100,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     public void close() {
         todoFeed.close();
         jobs.close();
+        answers.close(); // running answers end with event: error, stored for the other nodes
         clock.shutdownNow();
         registry.close(); // with Redis: its connections and threads
     }

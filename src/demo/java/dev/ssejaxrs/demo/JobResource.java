@@ -18,16 +18,20 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.stream.EventStream;
 
 /**
  * Progress of background jobs: {@code POST /jobs} starts one, {@code GET /jobs/{id}/progress} follows it until it is
- * done. Once it is finished the answer is 204, which tells a browser's {@code EventSource} to stop reconnecting.
+ * done: the job publishes to its topic and completes it ({@link Jobs}), so the registry ends its followers' streams.
+ * Once it is finished the answer is 204, which tells a browser's {@code EventSource} to stop reconnecting.
  */
 @Path("jobs")
 public final class JobResource {
     @Context
     private Jobs jobs;
+    @Context
+    private EventRegistry registry;
 
     /** {@code POST /jobs} {@code {"steps": n, "stepMs": ms, "failAt": k?}}: 201 {@code {"id": "..."}}. */
     @POST
@@ -45,7 +49,7 @@ public final class JobResource {
             throw new WebApplicationException("too many jobs are waiting; try again later",
                     Response.status(Response.Status.SERVICE_UNAVAILABLE).build());
         }
-        return Response.created(URI.create("jobs/" + job.id + "/progress"))
+        return Response.created(URI.create("/jobs/" + job.id + "/progress"))
                 .entity(JsonErrors.json(Map.of("id", job.id))).build();
     }
 
@@ -68,14 +72,8 @@ public final class JobResource {
             return Response.noContent().build();
         }
         String last = QueryParams.present(lastEventId) ? lastEventId : lastEventIdParam;
-        int from = job.currentStep();
-        if (QueryParams.present(last)) {
-            try {
-                from = Integer.parseInt(last.trim()) + 1;
-            } catch (NumberFormatException e) {
-                throw JsonErrors.badRequest("Last-Event-ID must be a step number: " + QueryParams.quote(last));
-            }
-        }
-        return EventStream.of(job.progressFrom(from));
+        // without an id: from the current step (its progress again, then the next ones)
+        return registry.subscribe(job.topic).lastEventId(QueryParams.present(last) ? last : job.beforeCurrentStep())
+                .open();
     }
 }

@@ -33,6 +33,9 @@ public final class JsonErrors implements ExceptionMapper<WebApplicationException
     @Override
     public Response toResponse(WebApplicationException e) {
         Response original = e.getResponse();
+        if (original.getStatus() < 400) {
+            return original; // a 204 that ends a stream (EventSource stops reconnecting) has no body
+        }
         String message = e.getMessage() != null ? e.getMessage() : original.getStatusInfo().getReasonPhrase();
         return Response.fromResponse(original) // its headers too (Retry-After, WWW-Authenticate)
                 .type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))

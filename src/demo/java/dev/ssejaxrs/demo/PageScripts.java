@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
  */
 @Path("assets/{name}")
 public final class PageScripts {
-    private static final Set<String> SCRIPTS = Set.of("index.js", "todos.js", "htmx.js");
+    private static final Set<String> SCRIPTS = Set.of("index.js", "todos.js", "htmx.js", "chat.js");
 
     @GET
     public Response script(@PathParam("name") String name) {

@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -254,6 +257,49 @@ public final class EventRegistry implements AutoCloseable {
      */
     public int disconnectAll(Address address) {
         return store.disconnectAll(Objects.requireNonNull(address, "address"));
+    }
+
+    /**
+     * Ends {@code address}: as {@link #complete(Address, SseEvent)} without a last event of its own (its subscribers
+     * get an event with only an id, which browsers do not dispatch, then the end).
+     *
+     * @param address the topic or recipient (not null)
+     * @return as {@link #complete(Address, SseEvent)}
+     * @throws InvalidAddressException when the address name is not one the options accept
+     */
+    public CompletionStage<Delivery> complete(Address address) {
+        return complete(address, null);
+    }
+
+    /**
+     * Ends {@code address} after {@code last}: the event is published (with the registry's id, never one of its
+     * own), then every current subscriber's stream, on every node, ends after it. For the history age that follows,
+     * the address is complete: publishing to it fails, a new subscription answers 204 (the status that tells a
+     * browser's {@code EventSource} to stop reconnecting), and one that resumes from an earlier
+     * {@code Last-Event-ID} gets what it missed, {@code last}, then the end. Then the registry forgets the address,
+     * with its history. A background job's progress, say:
+     *
+     * <pre>{@code
+     * registry.publish(Address.topic("job-" + id), SseEvent.builder().event("progress").data("3/10").build());
+     * registry.complete(Address.topic("job-" + id), SseEvent.builder().event("done").data("10/10").build());
+     * }</pre>
+     *
+     * @param address the topic or recipient (not null)
+     * @param last the last event ({@code null}: an event with only its id)
+     * @return completes once the last event is stored, with its id ({@link Delivery#delivered()} counts the
+     *     subscribers here that get it, 0 on Redis); fails with an {@link IllegalStateException} when the address
+     *     is complete already, and on Redis as {@link #publish} does
+     * @throws InvalidAddressException when the address name is not one the options accept
+     * @throws IllegalStateException when {@code last} has JSON data and nothing can write JSON
+     */
+    public CompletionStage<Delivery> complete(Address address, SseEvent last) {
+        return complete(address, last, options.historyAge());
+    }
+
+    /** As {@link #complete(Address, SseEvent)}, keeping the complete address for {@code kept}. */
+    CompletionStage<Delivery> complete(Address address, SseEvent last, Duration kept) {
+        options.checkName(address);
+        return store.complete(address, last == null ? null : withJson(last), Objects.requireNonNull(kept, "kept"));
     }
 
     /**
@@ -519,7 +565,11 @@ public final class EventRegistry implements AutoCloseable {
          * Redis, taking the position is one round trip, the join completes after a few more, and the stream ends
          * at once when Redis is away.
          *
+         * <p>When an address is {@linkplain EventRegistry#complete complete} and the client has its last event (or
+         * asks for no replay: no {@code Last-Event-ID}), there is nothing left to send: {@code open()} answers 204.
+         *
          * @return the subscriber's stream, not yet joined to its addresses
+         * @throws WebApplicationException with status 204 when an address is complete and nothing is left to send
          * @throws BadRequestException (400, with the reason as body) when an address name is not accepted
          * @throws NotAuthorizedException (401, with the options'
          *     {@linkplain RegistryOptions.Builder#authenticationChallenge challenge} in {@code WWW-Authenticate} and
@@ -552,6 +602,10 @@ public final class EventRegistry implements AutoCloseable {
                 if (refusal != null) {
                     throw new ForbiddenException(refusal, plain(Response.Status.FORBIDDEN, refusal));
                 }
+            }
+            if (endedFor(addresses, lastEventId)) {
+                // RFC 9110 15.3.5 and WHATWG: a browser's EventSource stops reconnecting on 204
+                throw new WebApplicationException(Response.noContent().build());
             }
             greeting = greeting == null ? null : withJson(greeting);
             if (streams.incrementAndGet() > options.maxStreams()) {
@@ -714,6 +768,34 @@ public final class EventRegistry implements AutoCloseable {
         List<SseEvent> all = new ArrayList<>(ordered.values());
         all.addAll(own);
         return all;
+    }
+
+    /**
+     * Whether one of {@code addresses} is complete and the client has its last event (or, without an id, wants only
+     * what comes next): nothing is left to send. Asks every address at once (on Redis, in one round trip's time); a
+     * store that cannot answer leaves it to the join, which fails the same way.
+     */
+    private boolean endedFor(List<Address> addresses, String lastEventId) {
+        List<CompletableFuture<ChannelStore.Kept>> asked = new ArrayList<>();
+        for (Address address : addresses) {
+            asked.add(store.kept(address).toCompletableFuture());
+        }
+        long timeout = options.redis() == null ? 1000 : options.redis().commandTimeout().toMillis();
+        for (CompletableFuture<ChannelStore.Kept> answer : asked) {
+            ChannelStore.Kept kept;
+            try {
+                kept = answer.get(timeout, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+            if (kept != null && kept.isComplete() && (lastEventId == null || kept.reachedBy(lastEventId))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Releases what {@code open()} counted: the node's stream and the caller's or address's, when counted. */

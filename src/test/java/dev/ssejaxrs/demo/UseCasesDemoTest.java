@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,6 +33,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.ssejaxrs.test.RawClient;
+import dev.ssejaxrs.testing.EventStreamReader;
+import dev.ssejaxrs.testing.ReceivedEvent;
 
 /**
  * The demo's use cases over real HTTP, with its embedded PostgreSQL: the todo change feed, job progress, the htmx
@@ -158,11 +161,12 @@ class UseCasesDemoTest {
             String body = progress.readToEnd(WAIT);
             StringBuilder expected = new StringBuilder();
             for (int i = 1; i <= 4; i++) {
-                expected.append("id: ").append(i).append("\r\nevent: progress\r\ndata: {\"done\":").append(i)
+                expected.append("id: *\r\nevent: progress\r\ndata: {\"done\":").append(i)
                         .append(",\"total\":4}\r\n\r\n");
             }
-            expected.append("event: done\r\ndata: {\"done\":4,\"total\":4}\r\n\r\n");
-            assertEquals(expected.toString(), body.replaceAll("(?m)^:.*\r\n\r\n", ""));
+            expected.append("id: *\r\nevent: done\r\ndata: {\"done\":4,\"total\":4}\r\n\r\n");
+            assertEquals(expected.toString(), body.replaceAll("(?m)^:.*\r\n\r\n", "")
+                    .replaceAll("id: \\d+-\\d+\r\n", "id: *\r\n"), "the registry's ids");
         }
         HttpResponse<String> finished = send("GET", "/jobs/" + id + "/progress", null, null);
         assertEquals(204, finished.statusCode(), "a finished job answers 204: the browser stops reconnecting");
@@ -172,7 +176,7 @@ class UseCasesDemoTest {
     void job_followerLeaves_jobGoesOn_andAReconnectPicksUpTheCurrentProgress() throws Exception {
         String id = field(postJson("/jobs", "{\"steps\": 30, \"stepMs\": 100}").body(), "id");
         try (RawClient first = stream("/jobs/" + id + "/progress")) {
-            first.readUntil("id: 2\r\n", WAIT);
+            first.readUntil("{\"done\":2,", WAIT);
         }
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> progressOf(id) >= 6);
         try (RawClient again = stream("/jobs/" + id + "/progress")) {
@@ -195,10 +199,17 @@ class UseCasesDemoTest {
     @Test
     void job_resumesAfterLastEventId() throws Exception {
         String id = field(postJson("/jobs", "{\"steps\": 5, \"stepMs\": 100}").body(), "id");
-        try (RawClient resumed = stream("/jobs/" + id + "/progress", "Last-Event-ID: 3")) {
+        String third;
+        try (RawClient first = stream("/jobs/" + id + "/progress")) {
+            String body = first.readUntil("{\"done\":3,", WAIT);
+            Matcher ids = Pattern.compile("id: (\\d+-\\d+)\r\nevent: progress\r\ndata: \\{\"done\":3,").matcher(body);
+            assertTrue(ids.find(), body);
+            third = ids.group(1);
+        }
+        try (RawClient resumed = stream("/jobs/" + id + "/progress", "Last-Event-ID: " + third)) {
             String body = resumed.readToEnd(WAIT);
-            assertTrue(body.startsWith("id: 4\r\nevent: progress\r\n"), body);
-            assertTrue(body.contains("id: 5\r\n") && body.endsWith("event: done\r\ndata: {\"done\":5,\"total\":5}"
+            assertTrue(body.matches("(?s)id: \\d+-\\d+\r\nevent: progress\r\ndata: \\{\"done\":4,.*"), body);
+            assertTrue(body.contains("{\"done\":5,") && body.endsWith("event: done\r\ndata: {\"done\":5,\"total\":5}"
                     + "\r\n\r\n"), body);
         }
     }
@@ -208,8 +219,8 @@ class UseCasesDemoTest {
         String id = field(postJson("/jobs", "{\"steps\": 5, \"stepMs\": 300, \"failAt\": 3}").body(), "id");
         try (RawClient progress = stream("/jobs/" + id + "/progress")) {
             String body = progress.readToEnd(WAIT);
-            assertTrue(body.contains("data: {\"done\":2,\"total\":5}\r\n\r\nevent: error\r\n"
-                    + "data: {\"message\":\"step 3 failed\"}\r\n\r\n"), body);
+            assertTrue(body.matches("(?s).*data: \\{\"done\":2,\"total\":5}\r\n\r\nid: \\d+-\\d+\r\nevent: error\r\n"
+                    + "data: \\{\"message\":\"step 3 failed\"}\r\n\r\n"), body);
             assertFalse(body.contains("\"done\":3"), body);
         }
         assertEquals(204, send("GET", "/jobs/" + id + "/progress", null, null).statusCode());
@@ -234,6 +245,101 @@ class UseCasesDemoTest {
         HttpResponse<String> response = postJson("/jobs", body);
         assertEquals(400, response.statusCode(), response.body());
         assertTrue(response.body().startsWith("{\"error\":\"" + message), response.body());
+    }
+
+    /** {@code POST /chat} as {@code fetch} sends it: a JSON body, the answer read as it arrives. */
+    private static HttpResponse<InputStream> ask(String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/chat"))
+                .timeout(WAIT).header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private static List<ReceivedEvent> readAll(EventStreamReader reader) throws IOException {
+        List<ReceivedEvent> events = new ArrayList<>();
+        for (ReceivedEvent event = reader.next(); event != null; event = reader.next()) {
+            events.add(event);
+        }
+        return events;
+    }
+
+    private static List<String> tokens(int from, int to) {
+        List<String> words = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            words.add("w" + i);
+        }
+        return words;
+    }
+
+    @Test
+    void chat_postStreamsTokensWithIds_thenDone_andEnds_andTheAnswerIsKeptForResumes() throws Exception {
+        HttpResponse<InputStream> response = ask("{\"prompt\": \"hello\", \"words\": 5, \"wordMs\": 10}");
+        assertEquals(200, response.statusCode());
+        assertEquals("text/event-stream;charset=UTF-8", response.headers().firstValue("Content-Type").orElse(""));
+        String location = response.headers().firstValue("Location").orElse("");
+        assertTrue(location.matches("/chat/[0-9a-z]+-[A-Za-z0-9_-]{22}"), location);
+        List<ReceivedEvent> events;
+        try (EventStreamReader reader = EventStreamReader.of(response.body())) {
+            events = readAll(reader);
+        }
+        assertEquals(6, events.size(), events.toString());
+        assertEquals(tokens(1, 5), events.subList(0, 5).stream().map(ReceivedEvent::data).toList());
+        assertTrue(events.subList(0, 5).stream().allMatch(e -> e.type().equals("token") && !e.lastEventId().isEmpty()),
+                events.toString());
+        assertEquals("done", events.get(5).type());
+        assertEquals("{\"words\":5}", events.get(5).data());
+
+        try (RawClient again = stream(location, "Last-Event-ID: " + events.get(2).lastEventId())) {
+            String body = again.readToEnd(WAIT);
+            assertTrue(body.contains("data: w4\r\n") && body.contains("data: w5\r\n") && !body.contains("data: w3\r\n")
+                    && body.endsWith("event: done\r\ndata: {\"words\":5}\r\n\r\n"), body);
+        }
+        HttpResponse<String> all = send("GET", location, null, null);
+        assertEquals(200, all.statusCode());
+        for (String word : tokens(1, 5)) {
+            assertTrue(all.body().contains("data: " + word + "\r\n"), all.body());
+        }
+        try (RawClient ended = RawClient.get(demo.port(), location, "Last-Event-ID: " + events.get(5).lastEventId())) {
+            assertEquals(204, ended.status(), "the client has the whole answer: " + ended.head());
+        }
+    }
+
+    @Test
+    void chat_resumeMidAnswer_getsEachWordOnce_andDeleteCancelsIt() throws Exception {
+        HttpResponse<InputStream> response = ask("{\"prompt\": \"hi\", \"words\": 1000, \"wordMs\": 20}");
+        String location = response.headers().firstValue("Location").orElseThrow();
+        List<ReceivedEvent> seen = new ArrayList<>();
+        try (EventStreamReader reader = EventStreamReader.of(response.body())) {
+            while (seen.size() < 3) {
+                seen.add(reader.next());
+            }
+        } // the client goes away; the answer goes on
+        try (RawClient resumed = stream(location, "Last-Event-ID: " + seen.get(2).lastEventId())) {
+            String body = resumed.readUntil("data: w6\r\n", WAIT);
+            assertTrue(body.startsWith("id: ") && body.indexOf("data: w4\r\n") < body.indexOf("data: w5\r\n")
+                    && !body.contains("data: w3\r\n"), body);
+            assertEquals(204, send("DELETE", location, null, null).statusCode());
+            String rest = resumed.readToEnd(WAIT);
+            assertTrue(rest.endsWith("event: cancelled\r\ndata: {\"cancelled\":true}\r\n\r\n"), rest);
+            assertFalse(rest.contains("data: w1000\r\n"), "cancelled before the end");
+        }
+    }
+
+    @Test
+    void chat_unknownIds_are404Json_andBadBodies_are400NamingTheField() throws Exception {
+        HttpResponse<String> unknown = send("GET", "/chat/no-such-answer", null, null);
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().startsWith("{\"error\":\"no stream with id"), unknown.body());
+        assertEquals(404, send("DELETE", "/chat/no-such-answer", null, null).statusCode());
+        for (String[] bad : new String[][] {
+            {"{\"words\": 3}", "prompt is required"},
+            {"{\"prompt\": \"x\", \"words\": 0}", "words must be an integer from 1 to 1000"},
+            {"{\"prompt\": \"x\", \"words\": 1001}", "words must be an integer from 1 to 1000"},
+            {"{\"prompt\": \"x\", \"wordMs\": 1001}", "wordMs must be an integer from 0 to 1000"},
+            {"{oops", "body is not valid JSON"}}) {
+            HttpResponse<String> response = postJson("/chat", bad[0]);
+            assertEquals(400, response.statusCode(), bad[0] + ": " + response.body());
+            assertTrue(response.body().startsWith("{\"error\":\"" + bad[1]), response.body());
+        }
     }
 
     @Test

@@ -56,6 +56,33 @@ class CompletionStreamTest {
     }
 
     @Test
+    void jsonThatDoesNotParse_getsA4xx_neverA500NorAStream() throws Exception {
+        for (String body : List.of("{\"prompt\": ", "[1, 2]", "")) {
+            HttpResponse<String> response = HTTP.send(post(body), HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() >= 400 && response.statusCode() < 500,
+                    body + ": " + response.statusCode() + " " + response.body());
+            assertTrue(!response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+                    response.headers().toString());
+        }
+    }
+
+    @Test
+    void aClientThatLeavesMidStream_endsIt_andTheServerGoesOn() throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(post("{\"prompt\": \"long answer\", \"words\": 1000}"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (EventStreamReader reader = EventStreamReader.of(response.body())) {
+            assertEquals("long", reader.next().data());
+        } // the tab closes
+        HttpResponse<InputStream> again = HTTP.send(post("{\"prompt\": \"short\", \"words\": 1}"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (EventStreamReader reader = EventStreamReader.of(again.body())) {
+            assertEquals("short", reader.next().data());
+            assertEquals("[DONE]", reader.next().data());
+            assertNull(reader.next());
+        }
+    }
+
+    @Test
     void aBadBody_getsA400WithItsReason_notAStream() throws Exception {
         HttpResponse<String> response = HTTP.send(post("{\"prompt\": \"\", \"words\": 6}"),
                 HttpResponse.BodyHandlers.ofString());

@@ -10,10 +10,13 @@ import dev.ssejaxrs.event.SseEvent;
 /**
  * What a stream entry holds: the event's fields, so that any node rebuilds the same event and encodes it once for
  * all its subscribers. Field names are one letter: {@code p} the previous id in the stream (written by the publish
- * script), {@code e} event name, {@code d} data, {@code c} comment, {@code r} retry in milliseconds. Absent fields
+ * script), {@code e} event name, {@code d} data, {@code c} comment, {@code r} retry in milliseconds, {@code x} present on the last event of a complete address. Absent fields
  * are not stored; the id is the entry's stream id.
  */
 public final class EntryCodec {
+    /** The field that marks the last entry of a complete address (written by the complete script). */
+    static final String LAST = "x";
+
     private EntryCodec() {
     }
 
@@ -44,7 +47,7 @@ public final class EntryCodec {
         for (Map.Entry<String, String> field : fields.entrySet()) {
             previous = apply(b, field.getKey(), field.getValue(), previous);
         }
-        return new RedisEventLog.Entry(id, previous, b.build());
+        return new RedisEventLog.Entry(id, previous, b.build(), fields.containsKey(LAST));
     }
 
     /** The entries of a script's reply: a list of {id, [field, value, ...]}. */
@@ -57,10 +60,12 @@ public final class EntryCodec {
             List<?> fields = (List<?>) pair.get(1);
             SseEvent.Builder b = SseEvent.builder().id(id);
             String previous = null;
+            boolean last = false;
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 previous = apply(b, (String) fields.get(i), (String) fields.get(i + 1), previous);
+                last |= LAST.equals(fields.get(i));
             }
-            entries.add(new RedisEventLog.Entry(id, previous, b.build()));
+            entries.add(new RedisEventLog.Entry(id, previous, b.build(), last));
         }
         return entries;
     }

@@ -1,5 +1,6 @@
 package dev.ssejaxrs.internal.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,7 @@ import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.RegistryStats;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.CallbackFailure;
+import dev.ssejaxrs.internal.store.AddressCompleteException;
 import dev.ssejaxrs.internal.store.Busiest;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -114,6 +117,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         boolean online;
         /** Per recipient address, its cursor when this member joined ({@link RedisEventLog.RecipientJoin}). */
         final Map<String, EventId> cursors = new HashMap<>();
+        /** Whether it was handed an address's last event: its stream ends after it. */
+        boolean ending;
         boolean left;
 
         Member(ConnectionQueue queue) {
@@ -129,7 +134,10 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         } finally {
             lock.unlock();
         }
-        return log.append(address, event).thenApply(appended -> {
+        return log.append(address, event).handle((appended, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(complete(failure));
+            }
             published.incrementAndGet();
             return new Delivery(appended.id(), 0, appended.queued(), 0);
         });
@@ -254,7 +262,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                 if (options.historySize() == 0) {
                     incomplete[0] = true; // no replay kept (the stream keeps one entry for the other nodes)
                 } else {
-                    all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete));
+                    all = all.thenCompose(v -> replay(address, lastEventId, position, merged, incomplete, member));
                 }
             }
             EventId cursor = lastEventId == null && address.kind() == Address.Kind.RECIPIENT
@@ -262,7 +270,7 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             if (cursor != null && start.isAfter(cursor) && options.historySize() > 0) {
                 // given to no connection since the cursor: replayed, and a gap there is signalled
                 boolean[] gone = {false};
-                all = all.thenCompose(v -> replay(address, cursor.toString(), position, merged, gone)).thenRun(() -> {
+                all = all.thenCompose(v -> replay(address, cursor.toString(), position, merged, gone, member)).thenRun(() -> {
                     if (gone[0]) {
                         incomplete[0] = true;
                         lostAfter[0] = cursor.toString();
@@ -271,7 +279,8 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
             } else if (lastEventId == null && options.historySize() > 0 && position.isAfter(start)) {
                 // published after the subscription opened, or while a recipient's presence was being registered:
                 // older than the position the reader follows from, so replayed
-                all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1]));
+                all = all.thenCompose(v -> replay(address, start.toString(), position, merged, new boolean[1],
+                        member));
             }
             if (address.kind() == Address.Kind.RECIPIENT) {
                 // what waited is delivered (with an id, only what is after it): the queue is emptied either way
@@ -309,15 +318,27 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
 
     /** Pages through the retained entries of {@code address} after {@code afterId}, up to {@code position}. */
     private CompletionStage<Void> replay(Address address, String afterId, EventId position,
-            TreeMap<EventId, Map.Entry<Address, SseEvent>> merged, boolean[] incomplete) {
+            TreeMap<EventId, Map.Entry<Address, SseEvent>> merged, boolean[] incomplete, Member member) {
         return log.replay(address, afterId, position.toString(), REPLAY_PAGE).thenCompose(page -> {
             incomplete[0] |= page.incomplete();
             for (RedisEventLog.Entry entry : page.entries()) {
                 merged.putIfAbsent(EventId.parse(entry.id()), Map.entry(address, entry.event()));
+                if (entry.last()) {
+                    markEnding(member); // the address is complete: the stream ends after its replay
+                }
             }
-            return page.more() ? replay(address, page.resumeAfter(), position, merged, new boolean[1])
+            return page.more() ? replay(address, page.resumeAfter(), position, merged, new boolean[1], member)
                     : CompletableFuture.completedFuture(null);
         });
+    }
+
+    private void markEnding(Member member) {
+        lock.lock();
+        try {
+            member.ending = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void goLive(Member member, List<SseEvent> first) {
@@ -338,6 +359,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     given.put(address.name(), member.last.get(address));
                 }
             }
+            if (member.ending) {
+                member.queue.endAfterQueued();
+            }
         } finally {
             lock.unlock();
         }
@@ -352,6 +376,9 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         SseEvent event = entry.event();
         if (handOut(address, id, (member, last) -> {
             member.last.put(address, id);
+            if (entry.last()) {
+                member.ending = true; // the address is complete: after this event, its stream ends
+            }
             return options.accessPolicy().mayReceive(address, event, member.queue.caller()) ? event : null;
         }) && address.kind() == Address.Kind.RECIPIENT) {
             log.gave(address.name(), id); // handed to a live connection of the recipient here
@@ -406,12 +433,19 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
                     givenLive = true;
                 }
                 if (event == null) {
+                    if (member.ending && member.buffer == null) { // filtered out, but its stream ends all the same
+                        member.queue.endAfterQueued();
+                        offered.add(member.queue);
+                    }
                     continue;
                 }
                 if (member.buffer != null) {
                     member.buffer.add(event); // given when it goes live (goLive moves the cursor)
                 } else {
                     offer(member, local, event);
+                    if (member.ending) {
+                        member.queue.endAfterQueued();
+                    }
                     offered.add(member.queue);
                 }
             }
@@ -482,6 +516,47 @@ public final class RedisChannelStore implements ChannelStore, RedisEventLog.List
         }
         current.forEach(ConnectionQueue::end);
         return current.size();
+    }
+
+    @Override
+    public CompletionStage<Delivery> complete(Address address, SseEvent last, Duration kept) {
+        lock.lock();
+        try {
+            ensureOpen();
+        } finally {
+            lock.unlock();
+        }
+        // the store's id, never the application's: a client that has it is told 204 (Kept.reachedBy)
+        SseEvent event = (last == null ? SseEvent.builder().build() : last).withId(null);
+        return log.complete(address, event, kept).handle((id, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(complete(failure));
+            }
+            published.incrementAndGet();
+            return new Delivery(id, 0, 0, 0);
+        });
+    }
+
+    /**
+     * {@code failure} as the store's {@link AddressCompleteException} when Redis refused because the address is
+     * complete (the scripts' error replies start with the code {@code COMPLETE}), else as it is.
+     */
+    private static Throwable complete(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message != null && message.startsWith("COMPLETE ")
+                ? new AddressCompleteException(message.substring("COMPLETE ".length())) : cause;
+    }
+
+    @Override
+    public CompletionStage<Kept> kept(Address address) {
+        return log.kept(address).thenApply(ids -> ids.get(0) == null && ids.get(1) == null ? null
+                : new Kept(EventId.parse(ids.get(0)), EventId.parse(ids.get(1))));
     }
 
     /** Nothing to do here: Redis trims each stream by size and age on every publish, and idle keys expire. */

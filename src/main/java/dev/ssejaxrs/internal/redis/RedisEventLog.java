@@ -140,6 +140,8 @@ public final class RedisEventLog implements AutoCloseable {
     private final Script publish = new Script(Scripts.PUBLISH);
     private final Script replay = new Script(Scripts.REPLAY);
     private final Script takeQueue = new Script(Scripts.TAKE_QUEUE);
+    private final Script complete = new Script(Scripts.COMPLETE);
+    private final Script kept = new Script(Scripts.KEPT);
     private final Script heartbeat = new Script(Scripts.HEARTBEAT);
     private final Script joinRecipient = new Script(Scripts.JOIN_RECIPIENT);
     private final Script leaveRecipient = new Script(Scripts.LEAVE_RECIPIENT);
@@ -168,8 +170,13 @@ public final class RedisEventLog implements AutoCloseable {
      * @param id the stream id, which is the event id
      * @param previousId the id of the entry before it in its stream ({@code null} for the first, and in queues)
      * @param event the event, its id set to {@code id}
+     * @param last whether it is the last event of a complete address (its subscribers' streams end after it)
      */
-    public record Entry(String id, String previousId, SseEvent event) {
+    public record Entry(String id, String previousId, SseEvent event, boolean last) {
+        /** An entry that is not the last of its address. */
+        public Entry(String id, String previousId, SseEvent event) {
+            this(id, previousId, event, false);
+        }
     }
 
     /**
@@ -313,6 +320,7 @@ public final class RedisEventLog implements AutoCloseable {
                 kinds.append('t');
             }
         }
+        distinct.forEach(address -> scriptKeys.add(keys.end(address))); // a complete address refuses it
         List<String> args = new ArrayList<>(List.of(Integer.toString(options.historySize()),
                 Long.toString(options.historyAge().toMillis()), Integer.toString(options.offlineQueueSize()),
                 Long.toString(options.offlineQueueAge().toMillis()), kinds.toString(), epoch.argument()));
@@ -365,6 +373,39 @@ public final class RedisEventLog implements AutoCloseable {
                             : after != null ? after.toString() : "0-0";
                     return new Replay(entries, ((Long) reply.get(0)) == 1L, entries.size() == limit, resume);
                 }));
+    }
+
+    /**
+     * Completes {@code address}: appends {@code last} as its last event (every node's reader hands it over with
+     * {@link Entry#last()} set), and keeps it, the address's stream and its end for {@code kept} only.
+     *
+     * @return completes with the last event's id; fails with an {@link IllegalStateException} when the address is
+     *     complete already, with {@link RedisUnavailableException} while Redis is away
+     */
+    public CompletionStage<String> complete(Address address, SseEvent last, Duration kept) {
+        Objects.requireNonNull(address, "address");
+        List<String> args = new ArrayList<>(List.of(Integer.toString(options.historySize()),
+                Long.toString(Math.max(1, kept.toMillis()))));
+        EntryCodec.encode(last, args);
+        return this.<String>run(complete, ScriptOutputType.VALUE,
+                List.of(keys.clock(), keys.stream(address), keys.end(address)), args, "complete " + address);
+    }
+
+    /**
+     * What Redis keeps of {@code address}: the id of its oldest entry and, when it is complete, of its last.
+     *
+     * @return completes with the two ids ({@code null} for none); fails while Redis is away
+     */
+    public CompletionStage<List<String>> kept(Address address) {
+        Objects.requireNonNull(address, "address");
+        return this.<List<Object>>run(kept, ScriptOutputType.MULTI, List.of(keys.stream(address), keys.end(address)),
+                List.of(), "read what is kept of " + address).thenApply(reply -> {
+                    List<String> ids = new ArrayList<>(2);
+                    for (Object id : reply) {
+                        ids.add(((String) id).isEmpty() ? null : (String) id);
+                    }
+                    return ids;
+                });
     }
 
     /** The newest id given out so far to any address ({@code 0-0} before the first): live reading starts after it. */

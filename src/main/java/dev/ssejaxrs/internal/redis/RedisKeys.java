@@ -11,6 +11,8 @@ import dev.ssejaxrs.broadcast.Address;
  * <caption>Keys</caption>
  * <tr><td>{@code {p}:t:<topic>}, {@code {p}:r:<recipient>}</td><td>stream: an address's events (history and live
  *     transport)</td></tr>
+ * <tr><td>{@code {p}:end:t:<topic>}, {@code {p}:end:r:<recipient>}</td><td>string: the last id of a complete
+ *     address, for as long as it is kept</td></tr>
  * <tr><td>{@code {p}:q:<recipient>}</td><td>stream: a recipient's offline queue (same ids)</td></tr>
  * <tr><td>{@code {p}:on:<recipient>}</td><td>set: ids of the nodes with an open connection of the recipient</td></tr>
  * <tr><td>{@code {p}:w:<recipient>}</td><td>string: the recipient's cursor, the newest of its events a connection
@@ -31,6 +33,11 @@ public final class RedisKeys {
 
     String stream(Address address) {
         return tag + (address.kind() == Address.Kind.TOPIC ? "t:" : "r:") + address.name();
+    }
+
+    /** The end key of a complete address: the id of its last event, for as long as it is kept. */
+    String end(Address address) {
+        return tag + "end:" + (address.kind() == Address.Kind.TOPIC ? "t:" : "r:") + address.name();
     }
 
     String queue(String recipient) {

@@ -30,6 +30,20 @@ public final class Scripts {
               end
               return ''
             end
+            -- the next id of the clock (KEYS[1]): its last id + 1, or Redis' time when later
+            local function nextId(clock)
+              local ms, seq = now, 0
+              local last = redis.call('HGET', clock, 'last')
+              if last then
+                local lms, lseq = parse(last)
+                if lms >= now then ms, seq = lms, lseq + 1 end
+              else
+                redis.call('HSETNX', clock, 'origin', string.format('%d-0', now))
+              end
+              local id = string.format('%d-%d', ms, seq)
+              redis.call('HSET', clock, 'last', id)
+              return id
+            end
             """;
 
     /** Moves a cursor key up to an id (never down), renewing its time to live. */
@@ -65,25 +79,24 @@ public final class Scripts {
             """;
 
     /**
-     * Publish. KEYS: clock, nodes, then per address its stream and, for a recipient, its presence set and queue.
-     * ARGV: history size, history age ms, queue size, queue age ms, kinds ({@code t}/{@code r} per address), the
-     * newest id the publishing node has seen ({@code ''}: none; the epoch is checked first, see {@link #EPOCH}), then
+     * Publish. KEYS: clock, nodes, then per address its stream and, for a recipient, its presence set and queue,
+     * then each address's end key (a complete address refuses the event, see {@link #COMPLETE}). ARGV: history size,
+     * history age ms, queue size, queue age ms, kinds ({@code t}/{@code r} per address), the newest id the publishing
+     * node has seen ({@code ''}: none; the epoch is checked before the id is given, see {@link #EPOCH}), then
      * field/value pairs. One id for every address: the clock's last id + 1, or Redis' time when later (so ids
      * order across addresses and never go back, even when the clock does). Each entry records {@code p}, the
      * previous id of its stream, from which a replay tells a trimmed gap from no gap. Returns {id, queued}.
      */
     static final String PUBLISH = IDS + EPOCH + """
-            check_epoch(KEYS[1], ARGV[6])
-            local ms, seq = now, 0
-            local last = redis.call('HGET', KEYS[1], 'last')
-            if last then
-              local lms, lseq = parse(last)
-              if lms >= now then ms, seq = lms, lseq + 1 end
-            else
-              redis.call('HSETNX', KEYS[1], 'origin', string.format('%d-0', now))
+            for i = #KEYS - #ARGV[5] + 1, #KEYS do
+              local final = redis.call('GET', KEYS[i])
+              if final then
+                return redis.error_reply('COMPLETE the address is complete (its last event is ' .. final
+                  .. '): it takes no more events')
+              end
             end
-            local id = string.format('%d-%d', ms, seq)
-            redis.call('HSET', KEYS[1], 'last', id)
+            check_epoch(KEYS[1], ARGV[6])
+            local id = nextId(KEYS[1])
             local function add(key, size, age, prev)
               local args = {'XADD', key, 'MAXLEN', '~', size, id, 'p', prev}
               for i = 7, #ARGV do args[#args + 1] = ARGV[i] end
@@ -154,6 +167,34 @@ public final class Scripts {
             end
             local top = newest(KEYS[1])
             return {(top ~= '' and older(after, top)) and 1 or 0, entries}
+            """;
+
+    /**
+     * Complete an address. KEYS: clock, stream, end key. ARGV: history size, kept ms, then field/value pairs of the
+     * last event. Appends it with the next id and the field {@code x} (which tells every node's reader to end its
+     * subscribers' streams after it), then keeps the stream and the end key (the last id) for the kept time and
+     * no longer. Returns the id; an error when the address is complete already.
+     */
+    static final String COMPLETE = IDS + """
+            local final = redis.call('GET', KEYS[3])
+            if final then
+              return redis.error_reply('COMPLETE the address is complete already (its last event is ' .. final .. ')')
+            end
+            local previous = newest(KEYS[2])
+            local id = nextId(KEYS[1])
+            local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id, 'p', previous, 'x', '1'}
+            for i = 3, #ARGV do args[#args + 1] = ARGV[i] end
+            redis.call(unpack(args))
+            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            redis.call('SET', KEYS[3], id, 'PX', ARGV[2])
+            return id
+            """;
+
+    /** What is kept of an address. KEYS: stream, end key. Returns {oldest id or '', last id when complete or ''}. */
+    static final String KEPT = """
+            local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+            local final = redis.call('GET', KEYS[2])
+            return {first and first[1] or '', final or ''}
             """;
 
     /** Take a recipient's queue. KEYS: queue. ARGV: up to id (inclusive). Returns its entries up to it, deletes it. */

@@ -1,6 +1,8 @@
 package dev.ssejaxrs.internal.store;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import dev.ssejaxrs.broadcast.Address;
@@ -133,6 +135,54 @@ public interface ChannelStore extends AutoCloseable {
             throw new IllegalStateException(getClass().getSimpleName() + " cannot name its head");
         }
         return position;
+    }
+
+    /**
+     * Ends {@code address}: appends {@code last} (an event without fields when {@code null}; its own id is replaced
+     * by the store's) as its last event, then every subscriber of the address, on every node, ends its stream after
+     * that event. From then on, for {@code kept}, the address refuses events ({@link #append} fails with an
+     * {@link IllegalStateException}) and {@link #kept} names the last event's id; a join replays what the subscriber
+     * lacks up to that event, then its stream ends. After {@code kept} the store forgets the address (its history
+     * too). A store that cannot end an address fails the stage with {@link UnsupportedOperationException}.
+     *
+     * @return completes with the last event's id once stored; fails with an {@link IllegalStateException} when the
+     *     address is complete already
+     */
+    default CompletionStage<Delivery> complete(Address address, SseEvent last, Duration kept) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot complete an address"));
+    }
+
+    /**
+     * What the store keeps of {@code address}: {@code null} when nothing (never used, expired or forgotten).
+     *
+     * @return completes with what is kept, or {@code null}; fails when the store cannot answer (Redis away)
+     */
+    default CompletionStage<Kept> kept(Address address) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot tell what it keeps of an address"));
+    }
+
+    /**
+     * What a store keeps of one address.
+     *
+     * @param oldest the id of its oldest retained event, or {@code null} when none is retained
+     * @param last the id of its last event when it is {@linkplain #complete complete}, else {@code null}
+     */
+    record Kept(EventId oldest, EventId last) {
+        /** Whether the address is complete. */
+        public boolean isComplete() {
+            return last != null;
+        }
+
+        /**
+         * Whether a client that saw {@code lastEventId} has the address's last event (only the store's ids count:
+         * the last event always has one).
+         */
+        public boolean reachedBy(String lastEventId) {
+            EventId seen = lastEventId == null ? null : EventId.parse(lastEventId);
+            return last != null && seen != null && !last.isAfter(seen);
+        }
     }
 
     /** Stops expiry and drops everything kept; subscribers' streams end. */

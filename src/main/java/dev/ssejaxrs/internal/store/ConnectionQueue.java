@@ -351,6 +351,15 @@ public final class ConnectionQueue implements Flow.Publisher<Object>, Flow.Subsc
         deliver();
     }
 
+    /**
+     * Marks this subscriber's stream to end after what is queued now, because its address is complete: the store
+     * calls it under its lock, right after offering the address's last event, and {@link #deliver()} after
+     * releasing it.
+     */
+    public synchronized void endAfterQueued() {
+        completing = true;
+    }
+
     /** Ends this subscriber's stream after what is already queued (its client reconnects and catches up). */
     public void end() {
         synchronized (this) {

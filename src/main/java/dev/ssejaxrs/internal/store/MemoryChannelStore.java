@@ -1,8 +1,10 @@
 package dev.ssejaxrs.internal.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,11 @@ public final class MemoryChannelStore implements ChannelStore {
     private final LinkedHashMap<Address, EventId> lostQueues = new LinkedHashMap<>();
     private final Set<ConnectionQueue> joined = new HashSet<>();
     private final PresenceBook presence;
+    /**
+     * Complete addresses ({@link #complete}), oldest first: the id of their last event, and until when
+     * ({@code System.nanoTime}) they are kept. As many as {@code maxAddresses + maxRecipients} at most.
+     */
+    private final LinkedHashMap<Address, Completed> completed = new LinkedHashMap<>();
     private final EventId.Generator ids;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
@@ -129,6 +136,12 @@ public final class MemoryChannelStore implements ChannelStore {
         try {
             ensureOpen();
             long now = System.nanoTime();
+            forgetIfOver(address, now); // a complete address whose time is over is new again
+            Completed done = completion(address, now);
+            if (done != null) {
+                throw new AddressCompleteException(address + " is complete (its last event is " + done.last
+                        + "): it takes no more events");
+            }
             EventId position = ids.next();
             SseEvent stamped = event.id() != null ? event : event.withId(position.toString());
             Channel channel = use(address, Set.of());
@@ -271,6 +284,9 @@ public final class MemoryChannelStore implements ChannelStore {
             queue.fill(first);
             for (Channel channel : used) {
                 channel.subscribers.add(queue);
+                if (isComplete(channel.address, now)) {
+                    queue.endAfterQueued(); // its replay ends with the last event (or it had it): nothing follows
+                }
             }
             joined.add(queue);
             presence.joined(queue);
@@ -384,6 +400,12 @@ public final class MemoryChannelStore implements ChannelStore {
                     next = Math.min(next, nextExpiry(channel, now));
                 }
             }
+            for (Address address : List.copyOf(completed.keySet())) {
+                Completed done = completed.get(address);
+                if (!forgetIfOver(address, now)) {
+                    next = Math.min(next, Math.max(sweepGranularityNanos, done.untilNanos - now));
+                }
+            }
             sweep = null;
             if (next != Long.MAX_VALUE) {
                 scheduleSweep(next);
@@ -442,6 +464,67 @@ public final class MemoryChannelStore implements ChannelStore {
     }
 
     @Override
+    public CompletionStage<Delivery> complete(Address address, SseEvent last, Duration kept) {
+        List<ConnectionQueue> ending = new ArrayList<>();
+        Delivery delivery;
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = System.nanoTime();
+            forgetIfOver(address, now);
+            Completed done = completion(address, now);
+            if (done != null) {
+                return CompletableFuture.failedFuture(new AddressCompleteException(address
+                        + " is complete already (its last event is " + done.last + ")"));
+            }
+            // the store's id, never the application's: a client that has it is told 204 (Kept.reachedBy)
+            SseEvent stamped = (last == null ? SseEvent.builder().build() : last).withId(null);
+            delivery = appendNow(address, stamped, ending);
+            completed.put(address, new Completed(EventId.parse(delivery.id()), now + kept.toNanos()));
+            if (completed.size() > options.maxAddresses() + options.maxRecipients()) {
+                completed.remove(completed.keySet().iterator().next());
+            }
+            Channel channel = channelsOf(address).get(address);
+            if (channel != null) {
+                for (ConnectionQueue subscriber : channel.subscribers) {
+                    subscriber.endAfterQueued(); // after the last event, offered to it just now
+                }
+                ending.addAll(channel.subscribers);
+            }
+            scheduleSweep(kept.toNanos());
+        } finally {
+            lock.unlock();
+        }
+        for (ConnectionQueue subscriber : new LinkedHashSet<>(ending)) {
+            subscriber.deliver(); // outside the lock, as in append
+        }
+        return CompletableFuture.completedFuture(delivery);
+    }
+
+    @Override
+    public CompletionStage<Kept> kept(Address address) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            forgetIfOver(address, now);
+            Completed done = completion(address, now);
+            Channel channel = channelsOf(address).get(address);
+            if (channel != null) {
+                expire(channel, now);
+            }
+            EventId oldest = channel == null || channel.history.isEmpty() ? null : channel.history.oldest().position();
+            return CompletableFuture.completedFuture(oldest == null && done == null ? null
+                    : new Kept(oldest, done == null ? null : done.last));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One complete address: the id of its last event, and until when it is kept. */
+    private record Completed(EventId last, long untilNanos) {
+    }
+
+    @Override
     public void close() {
         List<ConnectionQueue> open;
         lock.lock();
@@ -452,6 +535,7 @@ public final class MemoryChannelStore implements ChannelStore {
                 sweep = null;
             }
             open = List.copyOf(joined);
+            completed.clear();
             topics.clear();
             recipients.clear();
             removed.clear();
@@ -502,6 +586,39 @@ public final class MemoryChannelStore implements ChannelStore {
         if (closed) {
             throw new IllegalStateException("the event registry is closed");
         }
+    }
+
+    /** The completion of {@code address} while it is kept, else {@code null}. */
+    private Completed completion(Address address, long now) {
+        Completed done = completed.get(address);
+        return done != null && done.untilNanos - now > 0 ? done : null;
+    }
+
+    private boolean isComplete(Address address, long now) {
+        return completion(address, now) != null;
+    }
+
+    /**
+     * Forgets a complete address whose time is over, with its history, so that it is new again; not while it still
+     * has subscribers (ending after their last event). Whether nothing of the completion is left.
+     */
+    private boolean forgetIfOver(Address address, long now) {
+        Completed done = completed.get(address);
+        if (done == null) {
+            return true;
+        }
+        if (done.untilNanos - now > 0) {
+            return false;
+        }
+        Channel channel = channelsOf(address).get(address);
+        if (channel != null && !channel.subscribers.isEmpty()) {
+            return false;
+        }
+        if (channel != null) {
+            forget(channel);
+        }
+        completed.remove(address);
+        return true;
     }
 
     private LinkedHashMap<Address, Channel> channelsOf(Address address) {

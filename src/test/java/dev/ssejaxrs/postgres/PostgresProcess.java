@@ -31,6 +31,8 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
     }
 
     private EmbeddedPostgres database;
+    private java.nio.file.Path dataDirectory;
+    private int port;
 
     private PostgresProcess() {
     }
@@ -43,7 +45,31 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
     @Override
     public void beforeAll(ExtensionContext context) {
         try {
-            database = EmbeddedPostgres.builder().start();
+            dataDirectory = java.nio.file.Files.createTempDirectory("sse-pg-");
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
+    }
+
+    /** Stops the server (a fast shutdown: sessions end, committed data stays). */
+    public void stop() {
+        try {
+            database.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        database = null;
+    }
+
+    /** Starts the server again on the same port and data. */
+    public void restart() {
+        try {
+            database = EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false)
+                    .setPort(port).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,7 +82,7 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
 
     /** The JDBC URL, with user and password. */
     public String jdbcUrl() {
-        return database.getJdbcUrl("postgres", "postgres");
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&password=postgres";
     }
 
     /** A new connection; the caller closes it. */
@@ -85,12 +111,14 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
     @Override
     public void close() {
         if (database != null) {
-            try {
-                database.close();
+            stop();
+        }
+        if (dataDirectory != null) {
+            try (var files = java.nio.file.Files.walk(dataDirectory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            database = null;
         }
     }
 }

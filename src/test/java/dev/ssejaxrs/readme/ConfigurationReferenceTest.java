@@ -50,6 +50,7 @@ class ConfigurationReferenceTest {
         builders.put("StreamOptions", StreamOptions.Builder.class);
         builders.put("RegistryOptions", RegistryOptions.Builder.class);
         builders.put("RedisOptions", RedisOptions.Builder.class);
+        builders.put("PostgresOptions", dev.ssejaxrs.postgres.PostgresOptions.Builder.class);
         return builders;
     }
 

@@ -34,7 +34,7 @@ import dev.ssejaxrs.postgres.PostgresProcess;
  */
 class PostgresTransactionalPublishTest {
     @RegisterExtension
-    static final PostgresProcess postgres = PostgresProcess.perTestClass();
+    static final PostgresProcess postgres = PostgresProcess.shared();
     private static final Address ORDERS = Address.topic("orders");
     private final List<AutoCloseable> open = new ArrayList<>();
     private EventRegistry registry;

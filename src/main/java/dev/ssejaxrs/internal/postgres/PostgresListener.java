@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,6 +41,9 @@ final class PostgresListener implements AutoCloseable {
     /** Receives new events on the listener thread, in position order, each once. */
     interface Reader {
         void onEvents(List<StoredEvent> events);
+
+        /** The connection is back after a loss (this node counted as gone meanwhile); before any event read. */
+        void onReconnected();
     }
 
     private final PostgresSchema schema;
@@ -60,9 +62,11 @@ final class PostgresListener implements AutoCloseable {
     /** The newest position handed to the reader (only the listener thread changes it once started). */
     private long after;
     private long nextExpiry;
+    /** The newest position when it started; written before the thread starts, never changed. */
+    private long startedAfter;
 
     private PostgresListener(PostgresSchema schema, PostgresConnections connections, PostgresOptions options,
-            Reader reader, long expiryEveryMillis) {
+            int node, Reader reader, long expiryEveryMillis) {
         this.schema = schema;
         this.connections = connections;
         this.options = options;
@@ -70,22 +74,25 @@ final class PostgresListener implements AutoCloseable {
         this.expiryEveryMillis = expiryEveryMillis;
         this.read = "select " + StoredEvent.COLUMNS + " from " + schema.table("events")
                 + " where pos > ? order by pos limit " + BATCH;
-        this.node = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
+        this.node = node;
     }
 
     /**
-     * Connects, listens and starts the thread; the reader gets every event after the newest position at this moment.
+     * Connects as {@code node} (a positive number no other running node of the registry uses: its presence lock),
+     * listens and starts the thread; the reader gets every event after the newest position at this moment.
      *
      * @throws SQLException when PostgreSQL cannot be reached
      */
     static PostgresListener start(PostgresSchema schema, PostgresConnections connections, PostgresOptions options,
-            Reader reader, long expiryEveryMillis) throws SQLException {
-        PostgresListener listener = new PostgresListener(schema, connections, options, reader, expiryEveryMillis);
+            int node, Reader reader, long expiryEveryMillis) throws SQLException {
+        PostgresListener listener = new PostgresListener(schema, connections, options, node, reader,
+                expiryEveryMillis);
         Connection c = listener.connect();
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("select last from " + schema.table("clock"))) {
             r.next();
             listener.after = r.getLong(1);
+            listener.startedAfter = listener.after;
         } catch (SQLException | RuntimeException e) {
             PostgresConnections.closeQuietly(c);
             throw e;
@@ -99,7 +106,7 @@ final class PostgresListener implements AutoCloseable {
 
     /** The newest position when the listener started: the reader gets every later one. */
     long startedAfter() {
-        return after;
+        return startedAfter;
     }
 
     private Connection connect() throws SQLException {
@@ -145,6 +152,7 @@ final class PostgresListener implements AutoCloseable {
                         return;
                     }
                     LOG.log(System.Logger.Level.INFO, () -> "the registry listens on PostgreSQL again");
+                    reader.onReconnected();
                 }
                 backoff = 100;
                 listen(c);

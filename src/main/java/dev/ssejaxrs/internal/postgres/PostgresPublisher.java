@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,44 @@ final class PostgresPublisher {
                             s.setString(1, recipient);
                             s.setInt(2, node);
                             s.execute();
+                        }
+                        return null;
+                    }));
+        }
+    }
+
+    /**
+     * Makes the database's presence rows of this node those of its connected recipients, under the publish lock:
+     * called when the listening connection is back, since while it was away this node counted as gone (a publish
+     * to its recipients removed its rows and queued), and a removal may have failed.
+     */
+    CompletableFuture<Void> reassert() {
+        synchronized (local) {
+            List<String> recipients = List.copyOf(local.keySet());
+            return presence = presence.handle((v, e) -> null).thenCompose(v -> connections.submit(
+                    "register the presence of this node's recipients again", c -> {
+                        c.setAutoCommit(false);
+                        try (PreparedStatement lock = connections.prepare(c, "select pg_advisory_xact_lock("
+                                + PostgresSchema.LOCK_CLASS + ", " + schema.key + ")");
+                                PreparedStatement clear = connections.prepare(c, "delete from "
+                                        + schema.table("presence") + " where node = ?");
+                                PreparedStatement add = connections.prepare(c, "insert into "
+                                        + schema.table("presence") + " values (?, ?) on conflict do nothing")) {
+                            lock.execute();
+                            clear.setInt(1, node);
+                            clear.execute();
+                            for (String recipient : recipients) {
+                                add.setString(1, recipient);
+                                add.setInt(2, node);
+                                add.addBatch();
+                            }
+                            add.executeBatch();
+                            c.commit();
+                        } catch (SQLException | RuntimeException e) {
+                            c.rollback();
+                            throw e;
+                        } finally {
+                            c.setAutoCommit(true);
                         }
                         return null;
                     }));

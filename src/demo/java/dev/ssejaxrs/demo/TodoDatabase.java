@@ -81,13 +81,7 @@ final class TodoDatabase implements AutoCloseable {
      * parameters (pgjdbc takes {@code ?user=...&password=...}); {@code jdbc:postgresql://host:port/db?...}.
      */
     static String shown(String jdbcUrl) {
-        String url = jdbcUrl;
-        int query = url.indexOf('?');
-        String shown = query < 0 ? url : url.substring(0, query) + "?...";
-        int at = shown.lastIndexOf('@');
-        int authority = shown.indexOf("//");
-        return at > authority && authority >= 0 ? shown.substring(0, authority + 2) + "***" + shown.substring(at)
-                : shown;
+        return dev.ssejaxrs.postgres.PostgresOptions.redacted(jdbcUrl);
     }
 
     /** Waits until the database is ready, at most {@code limit}; fails with the reason it could not start. */

@@ -84,8 +84,15 @@ public final class PostgresOptions {
         return new Builder(() -> DriverManager.getConnection(jdbcUrl), shown);
     }
 
-    /** {@code jdbcUrl} without user info and parameters, for messages and logs. */
-    static String redacted(String jdbcUrl) {
+    /**
+     * A JDBC URL to show in a log line or a message: without user info ({@code //user:password@}) and without its
+     * parameters (pgjdbc takes {@code ?user=...&password=...}): {@code jdbc:postgresql://host:port/db?...}.
+     *
+     * @param jdbcUrl a JDBC URL (not null)
+     * @return the URL without credentials
+     */
+    public static String redacted(String jdbcUrl) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         int query = jdbcUrl.indexOf('?');
         String shown = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query) + "?...";
         int at = shown.lastIndexOf('@');

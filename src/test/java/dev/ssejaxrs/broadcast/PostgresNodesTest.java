@@ -2,7 +2,6 @@ package dev.ssejaxrs.broadcast;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +23,6 @@ import dev.ssejaxrs.internal.store.ConnectionQueue;
 import dev.ssejaxrs.postgres.PostgresProcess;
 import dev.ssejaxrs.postgres.PostgresUnavailableException;
 import dev.ssejaxrs.testing.OpenEventStream;
-import dev.ssejaxrs.testing.ReceivedEvent;
 
 /**
  * Several nodes on one real PostgreSQL ({@link SeveralNodesContract}), and what only the database store does: the
@@ -93,16 +91,7 @@ class PostgresNodesTest extends SeveralNodesContract {
             accepted.add("after" + i);
         }
         for (OpenEventStream stream : List.of(onA, onB)) {
-            List<String> received = new ArrayList<>();
-            ReceivedEvent event;
-            do {
-                event = stream.next(WAIT);
-                received.add(event.data());
-            } while (!event.data().equals("after20"));
-            assertFalse(received.contains("lost"), "a failed publish is not delivered");
-            List<String> acceptedReceived = received.stream().filter(d -> !failed.contains(d)).toList();
-            assertEquals(accepted, acceptedReceived, "every accepted event once, in order");
-            assertEquals(received.size(), received.stream().distinct().count(), "nothing twice");
+            assertEveryAcceptedEventOnce(stream, accepted, failed, "after20");
         }
     }
 

@@ -2,7 +2,6 @@ package dev.ssejaxrs.broadcast;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +24,6 @@ import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.redis.RedisProcess;
 import dev.ssejaxrs.redis.RedisUnavailableException;
 import dev.ssejaxrs.testing.OpenEventStream;
-import dev.ssejaxrs.testing.ReceivedEvent;
 
 /**
  * Several nodes on one real redis-server ({@link SeveralNodesContract}), and what only Redis does: Redis stopped and
@@ -96,16 +94,7 @@ class RedisNodesTest extends SeveralNodesContract {
             accepted.add("after" + i);
         }
         for (OpenEventStream stream : List.of(onA, onB)) {
-            List<String> received = new ArrayList<>();
-            ReceivedEvent event;
-            do {
-                event = stream.next(WAIT);
-                received.add(event.data());
-            } while (!event.data().equals("after20"));
-            assertFalse(received.contains("lost"), "a failed publish is not delivered");
-            List<String> acceptedReceived = received.stream().filter(d -> !failed.contains(d)).toList();
-            assertEquals(accepted, acceptedReceived, "every accepted event once, in order");
-            assertEquals(received.size(), received.stream().distinct().count(), "nothing twice");
+            assertEveryAcceptedEventOnce(stream, accepted, failed, "after20");
         }
     }
 

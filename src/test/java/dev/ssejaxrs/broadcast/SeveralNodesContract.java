@@ -87,6 +87,24 @@ abstract class SeveralNodesContract {
     }
 
     /** Waits until {@code node} has {@code n} subscribers of {@code address} registered. */
+    /**
+     * Reads {@code stream} up to the event {@code lastData} and checks that it got every accepted event once, in
+     * order, and none of {@code failed} but possibly those whose publish broke in flight (not accepted, maybe stored).
+     */
+    static void assertEveryAcceptedEventOnce(OpenEventStream stream, List<String> accepted, List<String> failed,
+            String lastData) {
+        List<String> received = new ArrayList<>();
+        ReceivedEvent event;
+        do {
+            event = stream.next(WAIT);
+            received.add(event.data());
+        } while (!event.data().equals(lastData));
+        org.junit.jupiter.api.Assertions.assertFalse(received.contains("lost"), "a failed publish is not delivered");
+        List<String> acceptedReceived = received.stream().filter(d -> !failed.contains(d)).toList();
+        assertEquals(accepted, acceptedReceived, "every accepted event once, in order");
+        assertEquals(received.size(), received.stream().distinct().count(), "nothing twice");
+    }
+
     static void awaitSubscribers(Node node, Address address, int n) {
         await().atMost(WAIT).until(() -> node.registry.stats(address).subscribers() == n);
     }

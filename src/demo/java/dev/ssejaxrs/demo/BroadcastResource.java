@@ -23,6 +23,7 @@ import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.Delivery;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.postgres.PostgresUnavailableException;
 import dev.ssejaxrs.redis.RedisUnavailableException;
 import dev.ssejaxrs.stream.EventStream;
 
@@ -129,15 +130,16 @@ public final class BroadcastResource {
     }
 
     /**
-     * Waits for a publish (at once in memory; one round trip with Redis). Redis away: 503 with a JSON reason and
+     * Waits for a publish (at once in memory; one round trip with Redis or PostgreSQL). The store away: 503 with a JSON reason and
      * {@code Retry-After}, for the client to try again (nothing was stored); the library's message, which names the
-     * Redis host and user, stays on the server.
+     * store's host and user, stays on the server.
      */
     static Delivery published(CompletionStage<Delivery> publishing) {
         try {
             return publishing.toCompletableFuture().join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RedisUnavailableException unavailable) {
+            if (e.getCause() instanceof RedisUnavailableException
+                    || e.getCause() instanceof PostgresUnavailableException) {
                 throw new WebApplicationException("cannot publish now: the event store is unavailable (nothing was "
                         + "stored); try again", Response.status(503).header("Retry-After", "5").build());
             }

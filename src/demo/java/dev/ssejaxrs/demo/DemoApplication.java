@@ -16,6 +16,7 @@ import dev.ssejaxrs.broadcast.ResumableOptions;
 import dev.ssejaxrs.broadcast.ResumableStreams;
 import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.postgres.PostgresChangeFeed;
+import dev.ssejaxrs.postgres.PostgresOptions;
 import dev.ssejaxrs.redis.RedisOptions;
 
 /**
@@ -35,8 +36,11 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     private final EventRegistry registry;
     private final ResumableStreams answers;
 
-    /** The application; its registry on the Redis at {@code redisUri}, or in memory when it is {@code null}. */
-    DemoApplication(TodoDatabase database, String redisUri) {
+    /**
+     * The application; its registry on the Redis at {@code redisUri}, or in the todos' PostgreSQL when
+     * {@code storeInPostgres}, else in memory.
+     */
+    DemoApplication(TodoDatabase database, String redisUri, boolean storeInPostgres) {
         register(StreamingResource.class);
         register(BroadcastResource.class);
         register(EventsResource.class);
@@ -78,27 +82,48 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
             // several demo processes on one Redis share topics, recipients and ids; other applications do not
             options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());
         }
+        if (storeInPostgres) {
+            // waits for the embedded PostgreSQL: the registry creates its tables there at start
+            options.postgres(PostgresOptions.builder(database::connect).tablePrefix(STORE_PREFIX).build());
+        }
         registry = new EventRegistry(options.build());
         jobs = new Jobs(registry);
         // the chat's answers: in memory, or on the same Redis under a prefix of their own (any node resumes them)
         answers = new ResumableStreams(ResumableOptions.builder().redis(redisUri == null ? null
                 : RedisOptions.builder(redisUri).keyPrefix("sse-demo-chat").build()).build());
         register(new BroadcastFeature(registry));
-        // one LISTEN connection for every /todos/stream; starts and stops with the application
-        todoFeed = PostgresChangeFeed.builder(registry, database::connect)
-                .listen(TodoDatabase.CHANNEL, TodoResource.TOPIC,
-                        n -> SseEvent.builder().event("todo_added").data(n.payload()).build())
-                .build();
-        register(todoFeed);
+        if (storeInPostgres) {
+            // no change feed: POST /todos publishes in its insert's transaction, a row from psql through the trigger
+            try {
+                database.publishInsertsInto(STORE_PREFIX + "_events");
+            } catch (java.sql.SQLException e) {
+                registry.close();
+                throw new IllegalStateException("cannot install the todos trigger: " + e.getMessage(), e);
+            }
+            todoFeed = null;
+        } else {
+            // one LISTEN connection for every /todos/stream; starts and stops with the application
+            todoFeed = PostgresChangeFeed.builder(registry, database::connect)
+                    .listen(TodoDatabase.CHANNEL, TodoResource.TOPIC,
+                            n -> SseEvent.builder().event("todo_added").data(n.payload()).build())
+                    .build();
+            register(todoFeed);
+        }
     }
 
+    /** The table prefix of the registry in PostgreSQL ({@code --store postgres}). */
+    static final String STORE_PREFIX = "sse_demo";
+
+    /** The change feed of the todos, or {@code null} when the registry is in PostgreSQL. */
     PostgresChangeFeed todoFeed() {
         return todoFeed;
     }
 
     @Override
     public void close() {
-        todoFeed.close();
+        if (todoFeed != null) {
+            todoFeed.close();
+        }
         jobs.close();
         answers.close(); // running answers end with event: error, stored for the other nodes
         clock.shutdownNow();

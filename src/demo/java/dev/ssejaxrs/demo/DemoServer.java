@@ -17,7 +17,9 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
  * FILE --tls-password P} with the given one (see {@link DemoTls}). The todos live in an embedded
  * PostgreSQL started with the server, or in the database named by {@code --postgres JDBC_URL}. With
  * {@code --redis redis://HOST:PORT} the registry keeps its events in Redis, so that several demo processes on one
- * Redis serve the same topics, recipients, ids and replay.
+ * Redis serve the same topics, recipients, ids and replay; with {@code --store postgres} it keeps them in the demo's
+ * PostgreSQL (the same for several demo processes given one {@code --postgres JDBC_URL}), and the todos are
+ * published in the transaction that inserts them.
  */
 public final class DemoServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
@@ -29,11 +31,12 @@ public final class DemoServer implements AutoCloseable {
     private final TodoDatabase database;
     private final boolean secure;
 
-    private DemoServer(int port, String postgresUrl, String redisUri, DemoTls tls) throws IOException {
+    private DemoServer(int port, String postgresUrl, String redisUri, DemoTls tls, boolean storeInPostgres)
+            throws IOException {
         secure = tls != null;
         database = openDatabase(postgresUrl);
         try {
-            application = new DemoApplication(database, redisUri);
+            application = new DemoApplication(database, redisUri, storeInPostgres);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -48,7 +51,7 @@ public final class DemoServer implements AutoCloseable {
             created.getListener("grizzly").registerAddOn(new Http2AddOn());
             database.awaitReady(FEED_START_LIMIT);
             created.start();
-            if (!application.todoFeed().awaitListening(FEED_START_LIMIT)) {
+            if (application.todoFeed() != null && !application.todoFeed().awaitListening(FEED_START_LIMIT)) {
                 LOG.log(Level.WARNING, "the todos change feed does not listen yet; it keeps trying");
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -76,12 +79,12 @@ public final class DemoServer implements AutoCloseable {
 
     /** Starts a demo server using the PostgreSQL at {@code postgresUrl} ({@code null}: an embedded one). */
     public static DemoServer start(int port, String postgresUrl) throws IOException {
-        return new DemoServer(port, postgresUrl, null, null);
+        return new DemoServer(port, postgresUrl, null, null, false);
     }
 
     /** Starts a demo server serving HTTPS (HTTP/2 over ALPN, and HTTP/1.1) with {@code tls}. */
     public static DemoServer start(int port, String postgresUrl, DemoTls tls) throws IOException {
-        return new DemoServer(port, postgresUrl, null, tls);
+        return new DemoServer(port, postgresUrl, null, tls, false);
     }
 
     /**
@@ -92,7 +95,18 @@ public final class DemoServer implements AutoCloseable {
      * @throws dev.ssejaxrs.redis.RedisUnavailableException when that Redis cannot be reached
      */
     public static DemoServer start(int port, String postgresUrl, String redisUri, DemoTls tls) throws IOException {
-        return new DemoServer(port, postgresUrl, redisUri, tls);
+        return new DemoServer(port, postgresUrl, redisUri, tls, false);
+    }
+
+    /**
+     * Starts a demo server whose registry keeps its events in the demo's PostgreSQL ({@code --store postgres}): the
+     * embedded one, or the one at {@code postgresUrl}; several demo processes on one database share topics,
+     * recipients, ids and replay.
+     *
+     * @throws dev.ssejaxrs.postgres.PostgresUnavailableException when that database cannot be reached
+     */
+    public static DemoServer startOnPostgres(int port, String postgresUrl, DemoTls tls) throws IOException {
+        return new DemoServer(port, postgresUrl, null, tls, true);
     }
 
     /** The server's base URL, ending in a slash. */
@@ -130,7 +144,8 @@ public final class DemoServer implements AutoCloseable {
         long started = System.nanoTime();
         int port = port(args);
         DemoTls tls = tls(args);
-        DemoServer demo = start(port, option(args, "--postgres"), option(args, "--redis"), tls);
+        DemoServer demo = storeInPostgres(args) ? startOnPostgres(port, option(args, "--postgres"), tls)
+                : start(port, option(args, "--postgres"), option(args, "--redis"), tls);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         LOG.log(Level.INFO, "todos in PostgreSQL at {0}", TodoDatabase.shown(demo.jdbcUrl())); // no credentials
         LOG.log(Level.INFO, "sse-jaxrs demo listening on {0} ({1}; started in {2,number,#} ms; Ctrl+C stops it)",
@@ -138,6 +153,29 @@ public final class DemoServer implements AutoCloseable {
                         ? "HTTP/2 and HTTP/1.1; the certificate is self-signed: the browser warns once"
                         : "HTTP/2 and HTTP/1.1", (System.nanoTime() - started) / 1_000_000);
         Thread.currentThread().join();
+    }
+
+    /**
+     * Whether {@code --store postgres} was given; {@code --store memory} (the default) and {@code --store redis}
+     * (with {@code --redis URI}) keep the registry where {@code --redis} says.
+     *
+     * @throws IllegalArgumentException for another store, or {@code --store postgres} with {@code --redis}
+     */
+    static boolean storeInPostgres(String[] args) {
+        String store = option(args, "--store");
+        if (store == null || store.equals("memory") || store.equals("redis")) {
+            if ("redis".equals(store) && option(args, "--redis") == null) {
+                throw new IllegalArgumentException("--store redis needs --redis redis://HOST:PORT");
+            }
+            return false;
+        }
+        if (!store.equals("postgres")) {
+            throw new IllegalArgumentException("--store must be memory, redis or postgres: " + store);
+        }
+        if (option(args, "--redis") != null) {
+            throw new IllegalArgumentException("--store postgres keeps the registry in PostgreSQL: leave out --redis");
+        }
+        return true;
     }
 
     /** The TLS of {@code --tls} (self-signed) or {@code --tls-keystore FILE --tls-password P}; {@code null}: none. */

@@ -26,6 +26,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 final class TodoDatabase implements AutoCloseable {
     /** The channel the trigger notifies on. */
     static final String CHANNEL = "todo_inserted";
+    /** A setting the demo sets in the transactions whose rows it publishes itself. */
+    private static final String PUBLISHED_BY_APP = "sse_demo.published_by_app";
     /** The embedded server's own log lines (initdb, startup, shutdown) only when they are warnings. */
     private static final Logger EMBEDDED_LOG = Logger.getLogger("io.zonky.test");
 
@@ -79,13 +81,7 @@ final class TodoDatabase implements AutoCloseable {
      * parameters (pgjdbc takes {@code ?user=...&password=...}); {@code jdbc:postgresql://host:port/db?...}.
      */
     static String shown(String jdbcUrl) {
-        String url = jdbcUrl;
-        int query = url.indexOf('?');
-        String shown = query < 0 ? url : url.substring(0, query) + "?...";
-        int at = shown.lastIndexOf('@');
-        int authority = shown.indexOf("//");
-        return at > authority && authority >= 0 ? shown.substring(0, authority + 2) + "***" + shown.substring(at)
-                : shown;
+        return dev.ssejaxrs.postgres.PostgresOptions.redacted(jdbcUrl);
     }
 
     /** Waits until the database is ready, at most {@code limit}; fails with the reason it could not start. */
@@ -146,6 +142,55 @@ final class TodoDatabase implements AutoCloseable {
                 }
             }
             return rows;
+        }
+    }
+
+    /** Publishes a row (as JSON) on the connection of the transaction that inserts it. */
+    @FunctionalInterface
+    interface InTransaction {
+        void publish(Connection transaction, String rowJson) throws SQLException;
+    }
+
+    /**
+     * Inserts a row and, in the same transaction, lets {@code publisher} publish it: subscribers see the row's event
+     * if and only if the row is committed. Returns its id.
+     */
+    long insert(String title, InTransaction publisher) throws SQLException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement mark = c.prepareStatement("select set_config('" + PUBLISHED_BY_APP + "', 'yes',"
+                    + " true)"); PreparedStatement insert = c.prepareStatement("insert into todos (title)"
+                    + " values (?) returning id, row_to_json(todos)::text")) {
+                mark.execute(); // for this transaction only: the trigger leaves the row to the application
+                insert.setString(1, title);
+                long id;
+                try (ResultSet row = insert.executeQuery()) {
+                    row.next();
+                    id = row.getLong(1);
+                    publisher.publish(c, row.getString(2));
+                }
+                c.commit();
+                return id;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Makes the todos trigger publish each row inserted by anyone but this demo (by {@code psql}, say) straight into
+     * the registry's table {@code eventsTable}, in the inserting transaction: the SQL form of
+     * {@code registry.publish(connection, ...)}. Rows the demo inserts are published by {@link #insert(String,
+     * InTransaction)}.
+     */
+    void publishInsertsInto(String eventsTable) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("create or replace function todo_inserted() returns trigger language plpgsql as $$ begin"
+                    + " if current_setting('" + PUBLISHED_BY_APP + "', true) is distinct from 'yes' then"
+                    + " insert into " + eventsTable + " (kind, name, event, data) values ('t', '"
+                    + TodoResource.TOPIC.name() + "', 'todo_added', row_to_json(new)::text); end if;"
+                    + " return new; end $$");
         }
     }
 

@@ -18,13 +18,16 @@ import jakarta.ws.rs.core.Response;
 import dev.ssejaxrs.broadcast.Address;
 import dev.ssejaxrs.broadcast.EventRegistry;
 import dev.ssejaxrs.broadcast.RenderCursor;
+import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.stream.EventStream;
 
 /**
  * A database change feed: rows inserted into the {@code todos} table (by this resource or by anyone, {@code psql}
  * included) reach every open {@code GET /todos/stream}. The table's trigger sends {@code NOTIFY todo_inserted}; the
  * application's one {@link dev.ssejaxrs.postgres.PostgresChangeFeed} connection listens and publishes each row into
- * the {@code todos} topic as {@code event: todo_added}, so a thousand streams cost one database connection.
+ * the {@code todos} topic as {@code event: todo_added}, so a thousand streams cost one database connection. With the
+ * registry in PostgreSQL ({@code --store postgres}) there is no change feed: this resource publishes each row in the
+ * transaction that inserts it, and the trigger publishes rows inserted by others into the registry's table.
  */
 @Path("todos")
 public final class TodoResource {
@@ -78,7 +81,10 @@ public final class TodoResource {
             throw JsonErrors.badRequest("title must be at most " + MAX_TITLE + " characters: " + title.length());
         }
         try {
-            long id = database.insert(title);
+            // with the registry in PostgreSQL: published in the insert's transaction, seen if and only if it commits
+            long id = registry.options().postgres() == null ? database.insert(title)
+                    : database.insert(title, (transaction, row) -> registry.publish(transaction, TOPIC,
+                            SseEvent.builder().event("todo_added").data(row).build()));
             return Response.status(201).entity(JsonErrors.json(Map.of("id", id))).build();
         } catch (SQLException e) {
             throw new WebApplicationException("the database refused the row: " + e.getMessage(),

@@ -1,5 +1,7 @@
 package dev.ssejaxrs.broadcast;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ import dev.ssejaxrs.event.SseEvent;
 import dev.ssejaxrs.internal.core.ClassPresence;
 import dev.ssejaxrs.internal.core.ItemEncoder;
 import dev.ssejaxrs.internal.jersey.InvalidAddressMapper;
+import dev.ssejaxrs.internal.postgres.PostgresChannelStore;
 import dev.ssejaxrs.internal.redis.RedisChannelStore;
 import dev.ssejaxrs.internal.store.ChannelStore;
 import dev.ssejaxrs.internal.store.ConnectionQueue;
@@ -80,7 +83,9 @@ import dev.ssejaxrs.stream.StreamOptions;
  *
  * <p>With {@link RegistryOptions.Builder#redis redis(...)} the addresses live in Redis Streams instead, shared by
  * every node on that Redis: the same API and behaviour, ids given by Redis, and {@code publish} completing once
- * Redis stored the event (see the README's "Several nodes").
+ * Redis stored the event (see the README's "Several nodes"). With {@link RegistryOptions.Builder#postgres
+ * postgres(...)} they live in PostgreSQL tables, the same way, and {@link #publish(Connection, Address, SseEvent)}
+ * publishes inside the application's own transaction.
  */
 public final class EventRegistry implements AutoCloseable {
     /** The shortest {@code retry:} sent when the store cannot serve a subscription (Redis away). */
@@ -117,6 +122,8 @@ public final class EventRegistry implements AutoCloseable {
     public static final int BUSIEST = 50;
     /** A class of Lettuce, the Redis client the registry on Redis needs. */
     private static final String LETTUCE = "io.lettuce.core.RedisClient";
+    /** A class of pgjdbc, the driver the registry on PostgreSQL needs. */
+    private static final String PGJDBC = "org.postgresql.PGConnection";
 
     private final RegistryOptions options;
     final ChannelStore store;
@@ -135,17 +142,31 @@ public final class EventRegistry implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * A registry with {@code options}: kept in this process's memory, or in Redis when the options
-     * {@linkplain RegistryOptions.Builder#redis name one}.
+     * A registry with {@code options}: kept in this process's memory, or in Redis or PostgreSQL when the options
+     * name one ({@linkplain RegistryOptions.Builder#redis redis}, {@linkplain RegistryOptions.Builder#postgres
+     * postgres}).
      *
      * @param options how the registry keeps and delivers events (not null)
      * @throws dev.ssejaxrs.redis.RedisUnavailableException when Redis is configured but cannot be reached
-     * @throws IllegalStateException when Redis is configured and Lettuce is not on the class path
+     * @throws dev.ssejaxrs.postgres.PostgresUnavailableException when PostgreSQL is configured but cannot be
+     *     reached
+     * @throws IllegalStateException when Redis is configured and Lettuce is not on the class path, or PostgreSQL and
+     *     pgjdbc is not
      */
     public EventRegistry(RegistryOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        // RedisChannelStore (and with it Lettuce) is loaded only when Redis is configured
-        this.store = options.redis() == null ? new MemoryChannelStore(options) : onRedis(options);
+        // RedisChannelStore (and with it Lettuce), PostgresChannelStore (and pgjdbc) load only when configured
+        this.store = options.redis() != null ? onRedis(options)
+                : options.postgres() != null ? onPostgres(options) : new MemoryChannelStore(options);
+    }
+
+    private static ChannelStore onPostgres(RegistryOptions options) {
+        if (!ClassPresence.present(PGJDBC)) {
+            throw new IllegalStateException("the registry is configured for PostgreSQL (RegistryOptions.postgres) but "
+                    + "pgjdbc is not on the class path: add org.postgresql:postgresql (42.x), or leave PostgreSQL out "
+                    + "of the options for a registry in memory");
+        }
+        return PostgresChannelStore.open(options);
     }
 
     private static ChannelStore onRedis(RegistryOptions options) {
@@ -199,6 +220,41 @@ public final class EventRegistry implements AutoCloseable {
     }
 
     /**
+     * Publishes {@code event} to {@code address} inside the application's transaction open on {@code transaction}
+     * (a registry on {@linkplain RegistryOptions.Builder#postgres PostgreSQL}, that connection to the same
+     * database): subscribers on every node get the event if and only if the transaction commits, with an id given
+     * at the commit, so ids never go backwards for a resuming client whatever order transactions commit in. The
+     * outbox pattern without a relay:
+     *
+     * <pre>{@code
+     * try (Connection c = dataSource.getConnection()) {
+     *     c.setAutoCommit(false);
+     *     long id = insertOrder(c, order);
+     *     registry.publish(c, Address.topic("orders"), SseEvent.json(order));
+     *     c.commit();                  // now, and only now, subscribers see it
+     * }
+     * }</pre>
+     *
+     * In auto-commit mode the insert is its own transaction and the event is seen at once. The event's id is given
+     * at the commit and replaces an id it carried; the event is not queued in memory, so there is nothing to await.
+     *
+     * @param transaction the application's connection, in its transaction (not null)
+     * @param address the topic or recipient (not null)
+     * @param event the event (not null)
+     * @throws SQLException when the database refuses the insert (the transaction is then the application's to
+     *     roll back)
+     * @throws InvalidAddressException when the address name is not one the options accept
+     * @throws IllegalArgumentException when a field of the event holds NUL, which PostgreSQL text cannot keep
+     * @throws IllegalStateException when the registry is not on PostgreSQL, or is closed
+     */
+    public void publish(Connection transaction, Address address, SseEvent event) throws SQLException {
+        Objects.requireNonNull(transaction, "transaction");
+        options.checkName(address);
+        Objects.requireNonNull(event, "event");
+        store.appendInTransaction(transaction, address, withJson(event));
+    }
+
+    /**
      * The event with its JSON data written by the serving application. Before that application has started, a
      * registry in memory keeps the value: the application's streams write it when they send it (once, shared by all
      * of them); on Redis the text must be stored now, so the library's JSON-B writes it.
@@ -208,15 +264,16 @@ public final class EventRegistry implements AutoCloseable {
         if (writer != ItemEncoder.DEFAULT) {
             return writer.withJson(event);
         }
-        if (options.redis() == null) {
+        if (options.redis() == null && options.postgres() == null) {
             return event;
         }
         try {
             return writer.withJson(event);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("no application that serves this registry on Redis (BroadcastFeature) "
-                    + "has started yet, so its JSON provider cannot write the event for the other nodes: publish "
-                    + "once the application runs, or let JSON-B write it: " + e.getMessage(), e);
+            throw new IllegalStateException("no application that serves this registry on "
+                    + (options.redis() != null ? "Redis" : "PostgreSQL") + " (BroadcastFeature) has started yet, so "
+                    + "its JSON provider cannot write the event for the other nodes: publish once the application "
+                    + "runs, or let JSON-B write it: " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 import dev.ssejaxrs.event.SseEvent;
+import dev.ssejaxrs.postgres.PostgresOptions;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.stream.StreamOptions;
 
@@ -60,6 +61,9 @@ import dev.ssejaxrs.stream.StreamOptions;
  *     {@code Last-Event-ID} first get the latest event (of each key)</td></tr>
  * <tr><td>{@code redis}</td><td>none: this process's memory</td><td>keep events in Redis Streams, shared by
  *     every node on that Redis (needs {@code io.lettuce:lettuce-core}; loaded only then)</td></tr>
+ * <tr><td>{@code postgres}</td><td>none: this process's memory</td><td>keep events in PostgreSQL tables, shared
+ *     by every node on that database, with publishing inside the application's transactions (needs
+ *     {@code org.postgresql:postgresql}; loaded only then)</td></tr>
  * </table>
  */
 public final class RegistryOptions {
@@ -92,6 +96,7 @@ public final class RegistryOptions {
     private final Duration presenceEventsWindow;
     private final java.util.function.Predicate<Address> latestValue;
     private final java.util.function.Function<SseEvent, String> latestKey;
+    private final PostgresOptions postgres;
 
     private RegistryOptions(Builder b) {
         presenceEventsWindow = b.presenceEventsWindow;
@@ -122,6 +127,7 @@ public final class RegistryOptions {
         scheduler = b.scheduler;
         streamOptions = b.streamOptions;
         redis = b.redis;
+        postgres = b.postgres;
     }
 
     /**
@@ -307,6 +313,15 @@ public final class RegistryOptions {
     }
 
     /**
+     * The value set by {@link Builder#postgres}.
+     *
+     * @return the PostgreSQL the events are kept in, or {@code null}
+     */
+    public PostgresOptions postgres() {
+        return postgres;
+    }
+
+    /**
      * The value set by {@link Builder#accessPolicy}.
      *
      * @return who may subscribe, and to which events
@@ -456,6 +471,7 @@ public final class RegistryOptions {
         private Duration presenceEventsWindow;
         private java.util.function.Predicate<Address> latestValue = address -> false;
         private java.util.function.Function<SseEvent, String> latestKey;
+        private PostgresOptions postgres;
 
         private Builder() {
         }
@@ -853,6 +869,25 @@ public final class RegistryOptions {
         }
 
         /**
+         * Keeps the registry's events in PostgreSQL tables, so that every node on that database sees every event,
+         * {@code Last-Event-ID} and offline queues work across nodes and restarts, and the application can publish
+         * inside its own JDBC transaction ({@link EventRegistry#publish(java.sql.Connection, Address,
+         * dev.ssejaxrs.event.SseEvent)}). The history and offline-queue sizes and ages of these options apply to
+         * the tables. Needs {@code org.postgresql:postgresql} on the class path.
+         *
+         * <pre>{@code
+         * RegistryOptions.builder().postgres(PostgresOptions.builder(dataSource::getConnection).build()).build();
+         * }</pre>
+         *
+         * @param options where and how to reach PostgreSQL (not null)
+         * @return this builder
+         */
+        public Builder postgres(PostgresOptions options) {
+            postgres = Objects.requireNonNull(options, "postgres");
+            return this;
+        }
+
+        /**
          * Shorthand for {@code redis(RedisOptions.builder(uri).build())}.
          *
          * @param uri the Redis URI, {@code redis://host:port} or {@code rediss://} for TLS
@@ -866,8 +901,13 @@ public final class RegistryOptions {
          * The options.
          *
          * @return new options with the values set on this builder
+         * @throws IllegalStateException when both {@code redis} and {@code postgres} were given
          */
         public RegistryOptions build() {
+            if (redis != null && postgres != null) {
+                throw new IllegalStateException("a registry keeps its events in one place: redis(...) and "
+                        + "postgres(...) were both given");
+            }
             return new RegistryOptions(this);
         }
 

@@ -11,8 +11,8 @@ import dev.ssejaxrs.test.ClassPathWithout;
 import dev.ssejaxrs.test.EverydayApplication;
 
 /**
- * Without pgjdbc, applications that have no change feed work, and building a {@link PostgresChangeFeed} says what to
- * add at once (instead of its listener thread dying on a {@code NoClassDefFoundError} later).
+ * Without pgjdbc, applications that have no change feed work, and building a {@link PostgresChangeFeed} or a registry
+ * on PostgreSQL says what to add at once (instead of a thread dying on a {@code NoClassDefFoundError} later).
  */
 class WithoutPgjdbcTest {
     private static ClassPathWithout withoutPgjdbc() {
@@ -28,6 +28,12 @@ class WithoutPgjdbcTest {
                 });
             }
         }
+
+        public static void openARegistryOnPostgres() {
+            new EventRegistry(RegistryOptions.builder().postgres(PostgresOptions.builder(() -> {
+                throw new java.sql.SQLException("no database in this test");
+            }).build()).build()).close();
+        }
     }
 
     @Test
@@ -36,5 +42,8 @@ class WithoutPgjdbcTest {
         Throwable failure = withoutPgjdbc().failure(Scenario.class, "buildAFeed");
         assertEquals(IllegalStateException.class, failure.getClass(), failure.toString());
         assertTrue(failure.getMessage().contains("add org.postgresql:postgresql"), failure.getMessage());
+        Throwable registry = withoutPgjdbc().failure(Scenario.class, "openARegistryOnPostgres");
+        assertEquals(IllegalStateException.class, registry.getClass(), registry.toString());
+        assertTrue(registry.getMessage().contains("add org.postgresql:postgresql"), registry.getMessage());
     }
 }

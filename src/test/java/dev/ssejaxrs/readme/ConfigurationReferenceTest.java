@@ -52,6 +52,7 @@ class ConfigurationReferenceTest {
         builders.put("RegistryOptions", RegistryOptions.Builder.class);
         builders.put("RedisOptions", RedisOptions.Builder.class);
         builders.put("ResumableOptions", ResumableOptions.Builder.class);
+        builders.put("PostgresOptions", dev.ssejaxrs.postgres.PostgresOptions.Builder.class);
         return builders;
     }
 

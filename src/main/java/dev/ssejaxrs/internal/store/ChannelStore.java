@@ -1,6 +1,8 @@
 package dev.ssejaxrs.internal.store;
 
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +16,8 @@ import dev.ssejaxrs.event.SseEvent;
 /**
  * What keeps a registry's addresses: the back end behind {@code EventRegistry}. {@link MemoryChannelStore} keeps
  * them in this process; {@code RedisChannelStore} keeps history and offline queues in Redis Streams (whose ids are
- * {@link EventId}s), shared by every node, and subscribers local. Every implementation passes the same behaviour
+ * {@link EventId}s), shared by every node, and subscribers local; {@code PostgresChannelStore} keeps them in
+ * PostgreSQL tables the same way, and can publish inside the application's JDBC transaction. Every implementation passes the same behaviour
  * tests ({@code ChannelStoreContract} in the tests).
  *
  * <p>Both operations that may need a round trip are asynchronous: {@link #append} and {@link #join} return stages
@@ -35,10 +38,11 @@ import dev.ssejaxrs.event.SseEvent;
  *     whose waiting events went (its cap, its queue's size or age) gets {@link #REPLAY_INCOMPLETE} first on its
  *     next join, with or without {@code Last-Event-ID}.</li>
  * </ul>
- * Where the Redis store differs (by design; the contract tests say so where they skip a rule): it keeps in this
- * process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the retained/queued counts of
- * {@link #stats} concern the memory store only (Redis trims each stream by size and age on every publish, and an
- * idle stream's key expires after the history age); an event's own id is replaced by the Redis id; and
+ * Where the Redis and PostgreSQL stores differ (by design; the contract tests say so where they skip a rule):
+ * each keeps in this process only its subscribers, so {@code maxAddresses} eviction, {@link #evict} and the
+ * retained/queued counts of {@link #stats} concern the memory store only (Redis trims each stream by size and age on
+ * every publish, and an idle stream's key expires after the history age; PostgreSQL trims each address on publish
+ * and sweeps by age); an event's own id is replaced by the store's id; and
  * {@link Delivery#delivered()} is 0, because each node's reader, not the publisher, hands the event to the
  * subscribers of that node.
  * Thread-safe.
@@ -62,6 +66,19 @@ public interface ChannelStore extends AutoCloseable {
      * @throws IllegalStateException when the store is closed
      */
     CompletionStage<Delivery> append(Address address, SseEvent event);
+
+    /**
+     * Adds {@code event} for {@code address} to the application's transaction open on {@code transaction}: it is
+     * stored, gets its id and reaches subscribers if and only if that transaction commits. Only a store in the
+     * database of that connection can (PostgreSQL).
+     *
+     * @throws SQLException when the database refuses the insert (the application's transaction decides what next)
+     * @throws IllegalStateException when this store cannot publish in a JDBC transaction, or is closed
+     */
+    default void appendInTransaction(Connection transaction, Address address, SseEvent event) throws SQLException {
+        throw new IllegalStateException("publishing inside a JDBC transaction needs the registry on PostgreSQL "
+                + "(RegistryOptions.Builder.postgres): this registry keeps its events elsewhere");
+    }
 
     /**
      * The position a subscription opening now starts from, or {@code null} when this store cannot name one (then a

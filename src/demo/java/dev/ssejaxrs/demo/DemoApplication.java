@@ -28,6 +28,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     private final Jobs jobs = new Jobs();
     private final PostgresChangeFeed todoFeed;
     private final EventRegistry registry;
+    private final McpCountServer mcp;
 
     /** The application; its registry on the Redis at {@code redisUri}, or in memory when it is {@code null}. */
     DemoApplication(TodoDatabase database, String redisUri) {
@@ -69,6 +70,9 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
                         n -> SseEvent.builder().event("todo_added").data(n.payload()).build())
                 .build();
         register(todoFeed);
+        // POST/GET/DELETE /mcp: an MCP server (the official SDK) whose streams and sessions are in the registry
+        mcp = McpCountServer.start(registry);
+        registerResources(mcp.resource());
     }
 
     PostgresChangeFeed todoFeed() {
@@ -78,6 +82,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     @Override
     public void close() {
         todoFeed.close();
+        mcp.close();
         jobs.close();
         clock.shutdownNow();
         registry.close(); // with Redis: its connections and threads

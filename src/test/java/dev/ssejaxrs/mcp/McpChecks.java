@@ -102,6 +102,18 @@ public final class McpChecks {
      * @param path the MCP path, context included ({@code /ctx/mcp})
      */
     public static void aCutStreamResumesWithTheRestExactlyOnce(int port, String path) {
+        aCutStreamResumesWithTheRestExactlyOnce(port, port, path);
+    }
+
+    /**
+     * As {@link #aCutStreamResumesWithTheRestExactlyOnce(int, String)}, the call made on one node and resumed on
+     * another (the registry on Redis), the tool still running on the first.
+     *
+     * @param port the port of the node that initializes and calls
+     * @param resumePort the port of the node that resumes
+     * @param path the MCP path, context included
+     */
+    public static void aCutStreamResumesWithTheRestExactlyOnce(int port, int resumePort, String path) {
         String session = initialize(port, path);
         List<Event> before;
         String lastId;
@@ -116,7 +128,8 @@ public final class McpChecks {
             assertNotNull(primer.retry, "the priming event says when to come back: " + before);
             lastId = before.get(before.size() - 1).id;
         } // the connection is cut here, mid-call
-        try (RawClient resume = RawClient.get(port, path, "Accept: text/event-stream", "Mcp-Session-Id: " + session,
+        try (RawClient resume = RawClient.get(resumePort, path, "Accept: text/event-stream",
+                "Mcp-Session-Id: " + session,
                 "Last-Event-ID: " + lastId)) {
             assertEquals(200, resume.status(), resume.head());
             resume.readToEnd(WAIT);
@@ -138,7 +151,7 @@ public final class McpChecks {
             assertTrue(after.stream().allMatch(e -> e.id == null || e.id.startsWith(lastId.substring(0,
                     lastId.indexOf('_') + 1))), "only the cut stream's events: " + after);
         }
-        delete(port, path, session);
+        delete(resumePort, path, session);
     }
 
     /**

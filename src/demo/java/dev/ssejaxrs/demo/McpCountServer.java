@@ -44,6 +44,7 @@ public final class McpCountServer implements AutoCloseable {
      * @return the running server; close it when the application stops
      */
     public static McpCountServer start(EventRegistry registry) {
+        // README: begin mcp-server
         McpStreamableTransport transport = McpStreamableTransport.builder(registry).build();
         McpSchema.Tool count = McpSchema.Tool.builder("count")
                 .description("Counts from 1 to `to`, `delayMs` apart, with one progress notification per step")
@@ -58,6 +59,7 @@ public final class McpCountServer implements AutoCloseable {
                 .tools(McpServerFeatures.SyncToolSpecification.builder().tool(count)
                         .callHandler(McpCountServer::count).build())
                 .build();
+        // README: end mcp-server
         return new McpCountServer(transport, server);
     }
 
@@ -67,9 +69,12 @@ public final class McpCountServer implements AutoCloseable {
      * @return the resource, for {@code registerResources}
      */
     public Resource resource() {
-        return transport.resource("mcp");
+        // README: begin mcp-resource
+        return transport.resource("mcp"); // resourceConfig.registerResources(...) serves POST, GET, DELETE /mcp
+        // README: end mcp-resource
     }
 
+    // README: begin mcp-tool
     static McpSchema.CallToolResult count(McpSyncServerExchange exchange, McpSchema.CallToolRequest call) {
         Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
         Integer to = integer(arguments.get("to"));
@@ -97,6 +102,7 @@ public final class McpCountServer implements AutoCloseable {
         return McpSchema.CallToolResult.builder().structuredContent(Map.of("counted", to))
                 .addTextContent("{\"counted\":" + to + "}").build();
     }
+    // README: end mcp-tool
 
     private static Integer integer(Object value) {
         if (value instanceof Integer i) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.ssejaxrs.broadcast.RegistryOptions;
+import dev.ssejaxrs.mcp.McpStreamableTransport;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.stream.StreamOptions;
 
@@ -50,6 +51,7 @@ class ConfigurationReferenceTest {
         builders.put("StreamOptions", StreamOptions.Builder.class);
         builders.put("RegistryOptions", RegistryOptions.Builder.class);
         builders.put("RedisOptions", RedisOptions.Builder.class);
+        builders.put("McpStreamableTransport", McpStreamableTransport.Builder.class);
         return builders;
     }
 

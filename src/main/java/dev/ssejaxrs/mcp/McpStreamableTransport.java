@@ -252,14 +252,7 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
         if (message instanceof McpSchema.JSONRPCRequest call && McpSchema.METHOD_INITIALIZE.equals(call.method())) {
             return initialize(call, request.getSecurityContext());
         }
-        String id = request.getHeaderString(SESSION_HEADER);
-        if (id == null || id.isEmpty()) {
-            return error(400, "the " + SESSION_HEADER + " header is required (it is the initialize response's)");
-        }
-        Session session = session(id, request.getSecurityContext());
-        if (session == null) {
-            return unknownSession(id);
-        }
+        Session session = namedSession(request);
         session.touch();
         if (message instanceof McpSchema.JSONRPCRequest call) {
             return respond(session, call, request.getSecurityContext());
@@ -349,15 +342,8 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
         if (refused != null) {
             return refused;
         }
-        String id = request.getHeaderString(SESSION_HEADER);
-        if (id == null || id.isEmpty()) {
-            return error(400, "the " + SESSION_HEADER + " header is required (it is the initialize response's)");
-        }
         SecurityContext security = request.getSecurityContext();
-        Session session = session(id, security);
-        if (session == null) {
-            return unknownSession(id);
-        }
+        Session session = namedSession(request);
         session.touch();
         String lastEventId = request.getHeaderString(LAST_EVENT_ID);
         if (lastEventId != null && !lastEventId.isEmpty()) {
@@ -389,14 +375,8 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
         if (closing) {
             return error(503, "the MCP transport is shutting down");
         }
-        String id = request.getHeaderString(SESSION_HEADER);
-        if (id == null || id.isEmpty()) {
-            return error(400, "the " + SESSION_HEADER + " header is required to end a session");
-        }
-        Session session = session(id, request.getSecurityContext());
-        if (session == null) {
-            return unknownSession(id);
-        }
+        Session session = namedSession(request);
+        String id = session.id;
         if (shared) {
             try {
                 registry.publish(recordAddress(id), SseEvent.builder().event(SessionWatch.DELETED).data(id).build())
@@ -413,6 +393,21 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
     }
 
     // ---- sessions ----
+
+    /** The session the request's {@code Mcp-Session-Id} names: 400 without one, 404 when it is not alive. */
+    private Session namedSession(ContainerRequestContext request) {
+        String id = request.getHeaderString(SESSION_HEADER);
+        if (id == null || id.isEmpty()) {
+            throw new WebApplicationException(error(400, "the " + SESSION_HEADER
+                    + " header is required (it is the initialize response's)"));
+        }
+        Session session = session(id, request.getSecurityContext());
+        if (session == null) {
+            throw new WebApplicationException(error(404, "no MCP session " + quote(id)
+                    + " (unknown, expired or ended): initialize a new one"));
+        }
+        return session;
+    }
 
     /** The session {@code id} if it is alive and the caller may use it: this node's, or taken over (Redis). */
     private Session session(String id, SecurityContext security) {
@@ -600,10 +595,6 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
             }
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static Response unknownSession(String id) {
-        return error(404, "no MCP session " + quote(id) + " (unknown, expired or ended): initialize a new one");
     }
 
     private static Response error(int status, String message) {

@@ -38,8 +38,8 @@ public final class McpChecks {
     }
 
     /**
-     * The SDK's client initializes, lists the tools, calls {@code count} and gets every progress notification, in
-     * order, once, then the result.
+     * The SDK's client initializes, lists the tools, calls {@code count} and gets every progress notification once,
+     * then the result.
      *
      * @param baseUrl the server's URL up to the application's root ({@code http://127.0.0.1:8080/ctx})
      * @param endpoint the MCP path under it ({@code /mcp})
@@ -55,9 +55,11 @@ public final class McpChecks {
                     .arguments(Map.of("to", 5, "delayMs", 20)).progressToken("p-1").build());
             assertFalse(Boolean.TRUE.equals(result.isError()), "the call failed: " + result);
             assertEquals(Map.of("counted", 5), result.structuredContent());
-            // every notification came before the result on the same stream: nothing to wait for
+            // every notification came before the result on the same stream: nothing to wait for. Each once; the
+            // order is not the client's to keep (it hands notifications to its consumers concurrently, and on
+            // Tomcat 5 arrived before 4): the wire order is checked byte by byte below
             assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0), progress.stream().map(McpSchema.ProgressNotification::progress)
-                    .toList(), "progress notifications: " + progress);
+                    .sorted().toList(), "progress notifications: " + progress);
             assertTrue(progress.stream().allMatch(p -> "p-1".equals(p.progressToken())), progress.toString());
         }
     }
@@ -142,6 +144,7 @@ public final class McpChecks {
                     progress.add(((Number) ((Map<?, ?>) n.params()).get("progress")).doubleValue());
                 }
             }
+            // in order on the wire, each once across the cut
             assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), progress, "before: " + before + ", after: " + after);
             List<McpSchema.JSONRPCResponse> results = after.stream().map(Event::message)
                     .filter(McpSchema.JSONRPCResponse.class::isInstance).map(McpSchema.JSONRPCResponse.class::cast)

@@ -62,7 +62,10 @@ final class SessionWatch implements Flow.Subscriber<Object> {
         return watch;
     }
 
-    /** Completes with the session's record (its data), or {@code null} when there is none or it was deleted. */
+    /**
+     * Completes with the session's record (its data), or {@code null} when there is none or it was deleted; fails
+     * when the registry cannot serve the subscription.
+     */
     CompletableFuture<String> read() {
         return read;
     }
@@ -111,9 +114,10 @@ final class SessionWatch implements Flow.Subscriber<Object> {
         }
     }
 
+    /** The registry could not serve the subscription (Redis away): the reader answers 503, not "no session". */
     @Override
     public void onError(Throwable error) {
-        read.complete(null);
+        read.completeExceptionally(error);
     }
 
     @Override

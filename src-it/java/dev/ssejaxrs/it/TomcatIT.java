@@ -1,6 +1,7 @@
 package dev.ssejaxrs.it;
 
 import dev.ssejaxrs.demo.DemoTls;
+import dev.ssejaxrs.mcp.McpChecks;
 import dev.ssejaxrs.http2.Http2Client;
 import dev.ssejaxrs.test.RawClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,6 +145,22 @@ class TomcatIT extends ServletContainerContract {
             }
         }
         await().atMost(WAIT).until(() -> activeStreams("auto") == activeBefore);
+    }
+
+    @Test
+    void mcp_theSdkClientCountsAndGetsEveryProgressNotification() throws Exception {
+        McpChecks.sdkClientCountsWithEveryProgressNotification("http://127.0.0.1:" + port, CONTEXT + "/mcp-app/mcp");
+        McpChecks.twoSessionsGetOnlyTheirOwnProgress("http://127.0.0.1:" + port, CONTEXT + "/mcp-app/mcp");
+    }
+
+    @Test
+    void mcp_aCutStreamResumesWithTheRestExactlyOnce() {
+        McpChecks.aCutStreamResumesWithTheRestExactlyOnce(port, CONTEXT + "/mcp-app/mcp");
+    }
+
+    @Test
+    void mcp_anotherSessionNeverReceivesTheFirstsEvents() {
+        McpChecks.anotherSessionNeverReceivesTheFirstsEvents(port, CONTEXT + "/mcp-app/mcp");
     }
 
     @Test

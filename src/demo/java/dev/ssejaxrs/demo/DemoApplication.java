@@ -35,6 +35,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
     private final PostgresChangeFeed todoFeed;
     private final EventRegistry registry;
     private final ResumableStreams answers;
+    private final McpCountServer mcp;
 
     /**
      * The application; its registry on the Redis at {@code redisUri}, or in the todos' PostgreSQL when
@@ -109,6 +110,9 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
                     .build();
             register(todoFeed);
         }
+        // POST/GET/DELETE /mcp: an MCP server (the official SDK) whose streams and sessions are in the registry
+        mcp = McpCountServer.start(registry);
+        registerResources(mcp.resource());
     }
 
     /** The table prefix of the registry in PostgreSQL ({@code --store postgres}). */
@@ -124,6 +128,7 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         if (todoFeed != null) {
             todoFeed.close();
         }
+        mcp.close();
         jobs.close();
         answers.close(); // running answers end with event: error, stored for the other nodes
         clock.shutdownNow();

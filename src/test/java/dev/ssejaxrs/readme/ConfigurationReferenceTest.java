@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.ssejaxrs.broadcast.RegistryOptions;
 import dev.ssejaxrs.broadcast.ResumableOptions;
+import dev.ssejaxrs.mcp.McpStreamableTransport;
 import dev.ssejaxrs.redis.RedisOptions;
 import dev.ssejaxrs.stream.StreamOptions;
 
@@ -53,6 +54,7 @@ class ConfigurationReferenceTest {
         builders.put("RedisOptions", RedisOptions.Builder.class);
         builders.put("ResumableOptions", ResumableOptions.Builder.class);
         builders.put("PostgresOptions", dev.ssejaxrs.postgres.PostgresOptions.Builder.class);
+        builders.put("McpStreamableTransport", McpStreamableTransport.Builder.class);
         return builders;
     }
 

@@ -78,6 +78,8 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         // authenticated principal subscribe to its own recipient stream.
         RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone())
                 .presenceEvents(Duration.ofSeconds(1))
+                // the contract keeps at least the last 1,000 events of a topic, whatever their size up to the largest
+                .historyBytes(1000 * RegistryOptions.defaults().maxEventSize())
                 .latestValue(PricesResource.TOPIC::equals, PricesResource::symbolOf);
         if (redisUri != null) {
             // several demo processes on one Redis share topics, recipients and ids; other applications do not

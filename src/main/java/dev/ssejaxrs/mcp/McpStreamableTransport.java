@@ -679,8 +679,21 @@ public final class McpStreamableTransport implements McpStreamableServerTranspor
             if (w != null) {
                 w.close();
             }
-            // the SDK ends its streams with their end markers; a resume of a stream it never had ends here
-            return sdk.closeGracefully().doFinally(signal -> streaming.keySet().forEach(registry::disconnectAll));
+            // the SDK ends its streams with their end markers; a resume of a stream it never had ends on one of its
+            // own, published here: a stream whose join is still under way replays it (it was published after the
+            // stream opened), where a disconnect would miss a subscriber that has not joined yet
+            return sdk.closeGracefully().doFinally(signal -> streaming.keySet().forEach(this::endStream));
+        }
+
+        private void endStream(Address address) {
+            try {
+                registry.publish(address, StreamTransport.endMarker()).exceptionally(e -> {
+                    registry.disconnectAll(address); // not stored (store away): at least the local streams end
+                    return null;
+                });
+            } catch (RuntimeException e) { // the registry is closed: its streams end with it
+                LOG.log(System.Logger.Level.DEBUG, "the end of MCP stream " + address.name() + " was not stored: " + e);
+            }
         }
     }
 

@@ -89,7 +89,7 @@ final class StreamTransport implements McpStreamableServerTransport {
         }
     }
 
-    private static SseEvent endMarker() {
+    static SseEvent endMarker() {
         return SseEvent.builder().event(KeyedEvents.END).data("").build();
     }
 }

@@ -77,10 +77,12 @@ final class DemoApplication extends ResourceConfig implements AutoCloseable {
         // A demo: ANYONE MAY SUBSCRIBE to any topic or recipient. The library's default lets only the
         // authenticated principal subscribe to its own recipient stream.
         RegistryOptions.Builder options = RegistryOptions.builder().accessPolicy(AccessPolicy.anyone())
-                .presenceEvents(Duration.ofSeconds(1))
                 // the contract keeps at least the last 1,000 events of a topic, whatever their size up to the largest
-                .historyBytes(1000 * RegistryOptions.defaults().maxEventSize())
-                .latestValue(PricesResource.TOPIC::equals, PricesResource::symbolOf);
+                .historyBytes(1000 * RegistryOptions.defaults().maxEventSize());
+        if (!storeInPostgres) { // the PostgreSQL store keeps neither yet: presence and /prices need memory or Redis
+            options.presenceEvents(Duration.ofSeconds(1))
+                    .latestValue(PricesResource.TOPIC::equals, PricesResource::symbolOf);
+        }
         if (redisUri != null) {
             // several demo processes on one Redis share topics, recipients and ids; other applications do not
             options.redis(RedisOptions.builder(redisUri).keyPrefix("sse-demo").build());

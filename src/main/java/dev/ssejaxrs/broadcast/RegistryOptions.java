@@ -470,6 +470,7 @@ public final class RegistryOptions {
         private RedisOptions redis;
         private Duration presenceEventsWindow;
         private java.util.function.Predicate<Address> latestValue = address -> false;
+        private boolean latestValueGiven;
         private java.util.function.Function<SseEvent, String> latestKey;
         private PostgresOptions postgres;
 
@@ -512,6 +513,7 @@ public final class RegistryOptions {
          */
         public Builder latestValue(java.util.function.Predicate<Address> where) {
             latestValue = Objects.requireNonNull(where, "latestValue");
+            latestValueGiven = true;
             latestKey = null;
             return this;
         }
@@ -533,6 +535,7 @@ public final class RegistryOptions {
         public Builder latestValue(java.util.function.Predicate<Address> where,
                 java.util.function.Function<SseEvent, String> key) {
             latestValue = Objects.requireNonNull(where, "latestValue");
+            latestValueGiven = true;
             latestKey = Objects.requireNonNull(key, "key");
             return this;
         }
@@ -901,12 +904,18 @@ public final class RegistryOptions {
          * The options.
          *
          * @return new options with the values set on this builder
-         * @throws IllegalStateException when both {@code redis} and {@code postgres} were given
+         * @throws IllegalStateException when both {@code redis} and {@code postgres} were given, or {@code postgres}
+         *     with {@code presenceEvents} or {@code latestValue} (the PostgreSQL store keeps neither presence nor
+         *     latest values yet)
          */
         public RegistryOptions build() {
             if (redis != null && postgres != null) {
                 throw new IllegalStateException("a registry keeps its events in one place: redis(...) and "
                         + "postgres(...) were both given");
+            }
+            if (postgres != null && (presenceEventsWindow != null || latestValueGiven)) {
+                throw new IllegalStateException("the PostgreSQL store does not keep presence or latest values yet:"
+                        + " leave out presenceEvents(...) and latestValue(...) with postgres(...)");
             }
             return new RegistryOptions(this);
         }

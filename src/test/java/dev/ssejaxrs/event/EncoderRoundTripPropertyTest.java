@@ -10,27 +10,41 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
+import dev.ssejaxrs.test.RandomInputs;
 import dev.ssejaxrs.testing.EventStreamReader;
 import dev.ssejaxrs.testing.ReceivedEvent;
 
 /**
- * The encoder against the WHATWG reader, as properties (issue 26, jqwik): any valid event (well-formed text, no CR
- * or LF in its name or id, no NUL in its id), encoded with any line separator and read back in chunks of any size,
- * gives the client exactly its name, data (line breaks as LF), id, retry and comment lines; an event without data
- * dispatches nothing and still moves the last event id. A failure prints the smallest event that breaks it.
+ * The encoder against the WHATWG reader, as properties (issue 26; JUnit 5 with {@link RandomInputs}): any valid event
+ * (well-formed text, no CR or LF in its name or id, no NUL in its id), encoded with any line separator and read back
+ * in chunks of any size, gives the client exactly its name, data (line breaks as LF), id, retry and comment lines; an
+ * event without data dispatches nothing and still moves the last event id. A failure names the seed of its try and
+ * the event, separator and chunk size.
  */
 class EncoderRoundTripPropertyTest {
+    private static final long SEED = 0x5E5E_E7C0_DE26_0001L;
+    private static final int TRIES = 500;
 
-    @Property(tries = 500)
-    void anyValidEvent_readsBackAsTheClientMustSeeIt(@ForAll("events") SseEvent event,
-            @ForAll LineSeparator separator, @ForAll("chunks") int chunk) throws IOException {
+    /** One try's input. */
+    private record Input(SseEvent event, LineSeparator separator, int chunk) {
+        String describe() {
+            return "id=" + RandomInputs.describe(event.id()) + ", event=" + RandomInputs.describe(event.event())
+                    + ", data=" + RandomInputs.describe(event.data()) + ", comment="
+                    + RandomInputs.describe(event.comment()) + ", retry=" + event.retry() + ", separator=" + separator
+                    + ", chunk=" + chunk;
+        }
+    }
+
+    @Test
+    void anyValidEvent_readsBackAsTheClientMustSeeIt() {
+        RandomInputs.check("anyValidEvent_readsBackAsTheClientMustSeeIt", SEED, TRIES, TRIES,
+                r -> new Input(event(r), r.oneOf(LineSeparator.values()), r.intBetween(1, 64)), Input::describe,
+                input -> readsBack(input.event(), input.separator(), input.chunk()));
+    }
+
+    private static void readsBack(SseEvent event, LineSeparator separator, int chunk) throws IOException {
         List<String> comments = new ArrayList<>();
         byte[] bytes = event.encode(separator);
         try (EventStreamReader reader = EventStreamReader.of(new Chunked(bytes, chunk), comments::add)) {
@@ -55,35 +69,50 @@ class EncoderRoundTripPropertyTest {
         return text.replace("\r\n", "\n").replace('\r', '\n');
     }
 
-    @Provide
-    Arbitrary<SseEvent> events() {
-        Arbitrary<String> oneLine = text().map(s -> s.replace('\r', ' ').replace('\n', ' '));
-        Arbitrary<String> id = oneLine.map(s -> s.replace('\0', ' ')).injectNull(0.3);
-        Arbitrary<String> name = oneLine.injectNull(0.3);
-        Arbitrary<String> data = text().injectNull(0.15);
-        Arbitrary<String> comment = text().injectNull(0.7);
-        Arbitrary<Duration> retry = Arbitraries.longs().between(0, 1L << 40).map(Duration::ofMillis).injectNull(0.7);
-        return Combinators.combine(id, name, data, comment, retry).as((i, n, d, c, r) -> SseEvent.builder().id(i)
-                .event(n).data(d).comment(c).retry(r).build());
+    /** An event: id and name one line of text (the id without NUL), data, comment, retry, each possibly absent. */
+    private static SseEvent event(RandomInputs r) {
+        String id = r.orNull(0.3, () -> oneLine(r).replace('\0', ' '));
+        String name = r.orNull(0.3, () -> oneLine(r));
+        String data = r.orNull(0.15, () -> text(r));
+        String comment = r.orNull(0.7, () -> text(r));
+        Duration retry = r.orNull(0.7, () -> Duration.ofMillis(r.longBetween(0, 1L << 40)));
+        return SseEvent.builder().id(id).event(name).data(data).comment(comment).retry(retry).build();
     }
 
-    /** Well-formed text biased towards what framing cares about: line breaks, colons, spaces, NUL, BOM, non-ASCII. */
-    private static Arbitrary<String> text() {
-        Arbitrary<Integer> special = Arbitraries.of((int) '\r', (int) '\n', (int) ':', (int) ' ', 0, 0xFEFF,
-                (int) 'a', 0xE9, 0x20AC, 0x1F600, 0xFFFD);
-        Arbitrary<Integer> any = Arbitraries.integers().between(0, Character.MAX_CODE_POINT)
-                .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, special), net.jqwik.api.Tuple.of(2, any))
-                .list().ofMaxSize(40).map(codePoints -> {
-                    StringBuilder s = new StringBuilder();
-                    codePoints.forEach(s::appendCodePoint);
-                    return s.toString();
-                });
+    private static String oneLine(RandomInputs r) {
+        return text(r).replace('\r', ' ').replace('\n', ' ');
     }
 
-    @Provide
-    Arbitrary<Integer> chunks() {
-        return Arbitraries.integers().between(1, 64);
+    /** Code points that framing cares about: line breaks, colons, spaces, NUL, BOM, non-ASCII. */
+    private static final int[] SPECIAL = {'\r', '\n', ':', ' ', 0, 0xFEFF, 'a', 0xE9, 0x20AC, 0x1F600, 0xFFFD};
+    /** Texts a generator should try first: empty, lone line breaks and their mixes. */
+    private static final String[] EDGE_TEXTS = {"", "\r", "\n", "\r\n", "\n\r", "\r\r\n", "\r\n\n", "a\r\nb\rc\nd",
+        "\r\n\r\n", ":", " ", "\0", "\uFEFF", "\uD83D\uDE00"};
+
+    /**
+     * Well-formed text (no lone surrogate) biased towards what framing cares about: up to 40 code points, 3 in 5 of
+     * {@link #SPECIAL}, 2 in 5 any code point but a surrogate; as edge cases {@link #EDGE_TEXTS}.
+     */
+    private static String text(RandomInputs r) {
+        if (r.edgeCase()) {
+            return r.oneOf(EDGE_TEXTS);
+        }
+        int length = r.size(0, 40);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            s.appendCodePoint(r.frequency(new int[] {3, 2}, () -> SPECIAL[r.below(SPECIAL.length)],
+                    () -> anyCodePoint(r)));
+        }
+        return s.toString();
+    }
+
+    private static int anyCodePoint(RandomInputs r) {
+        while (true) {
+            int cp = r.intBetween(0, Character.MAX_CODE_POINT);
+            if (cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE) {
+                return cp;
+            }
+        }
     }
 
     /** Hands out at most {@code chunk} bytes per read, so that lines, CRLFs and characters split across reads. */

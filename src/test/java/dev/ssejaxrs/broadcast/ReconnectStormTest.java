@@ -56,7 +56,12 @@ class ReconnectStormTest {
                 publishes.add(node.registry.publish("news", SseEvent.of(i + " " + data)).toCompletableFuture());
             }
             for (java.util.concurrent.CompletableFuture<Delivery> p : publishes) {
-                last = p.get(30, TimeUnit.SECONDS).id();
+                // the newest id, not the last one asked for: publishes in flight together may take their ids in
+                // another order (seen on a loaded machine)
+                String id = p.get(30, TimeUnit.SECONDS).id();
+                if (last == null || EventId.parse(id).isAfter(EventId.parse(last))) {
+                    last = id;
+                }
             }
             first = redis.admin(c -> c.xrange("{storm}:t:news", io.lettuce.core.Range.create("-", "+"),
                     io.lettuce.core.Limit.from(1))).get(0).getId(); // the oldest retained
